@@ -1,0 +1,158 @@
+/* lib - the only code shared by the mustela helpers (see lib.h) */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "lib.h"
+
+const char *progname = "mustela";
+
+/* Format "name: what[: reason]" on stderr; errno is saved by the caller. */
+static void vmsg(int err, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+void warn_(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(err, fmt, ap);
+	va_end(ap);
+}
+
+void diex(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	exit(EXIT_SELF);
+}
+
+void die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(err, fmt, ap);
+	va_end(ap);
+	exit(EXIT_SELF);
+}
+
+/* -h prints the synopsis to stdout (status 0); misuse prints it to stderr. */
+void usage(const char *synopsis, int status)
+{
+	fprintf(status ? stderr : stdout, "%s: usage: %s\n", progname,
+		synopsis);
+	exit(status ? EXIT_SELF : 0);
+}
+
+char **prog_argv(int argc, char **argv, int optind, const char *synopsis)
+{
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (optind >= argc)
+		usage(synopsis, EXIT_SELF);
+	return argv + optind;
+}
+
+int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	*out = strtoul(s, &end, 10);
+	return (errno || *end) ? -1 : 0;
+}
+
+/* A byte count with an optional K, M, G or T suffix (powers of 1024). */
+int parse_size(const char *s, unsigned long long *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long n;
+	const char *u;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		u = strchr(units, *end & ~0x20);
+		if (!u || end[1] != '\0' && !((end[1] | 0x20) == 'b' && !end[2]))
+			return -1;
+		for (int i = 0; i <= u - units; i++) {
+			if (n > (~0ULL >> 10))
+				return -1;
+			n <<= 10;
+		}
+	}
+	*out = n;
+	return 0;
+}
+
+static void exec_failed(const char *name) __attribute__((noreturn));
+static void exec_failed(const char *name)
+{
+	int err = errno;
+
+	fprintf(stderr, "%s: exec %s: %s\n", progname, name, strerror(err));
+	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+}
+
+void exec_or_die(char **argv)
+{
+	execvp(argv[0], argv);
+	exec_failed(argv[0]);
+}
+
+/* Execute a program opened before a root switch (see execveat(2)). */
+void execfd_or_die(int fd, char **argv)
+{
+	extern char **environ;
+
+	execveat(fd, "", argv, environ, AT_EMPTY_PATH);
+	exec_failed(argv[0]);
+}
+
+/* Wait for pid; its exit status, or 128+N if signal N killed it. */
+int wait_status(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid %d", (int)pid);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}

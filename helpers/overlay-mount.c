@@ -1,0 +1,195 @@
+/* overlay-mount - mount an overlay filesystem, then execute a program
+ *
+ * usage: overlay-mount --lower DIR[:DIR...] (--upper DIR --work DIR |
+ *        --tmpfs-upper) TARGET [--] prog [args...]
+ *
+ * Changes: mounts overlayfs at TARGET in the current mount namespace. The
+ * first --lower directory is the topmost layer; --lower may be repeated and
+ * the layers stack in the order given. With --tmpfs-upper a fresh tmpfs is
+ * mounted on TARGET first and the upper and work directories live in it, so
+ * the container's writes vanish with the mount namespace.
+ * Any number of layers works: when the option string would not fit in one
+ * page (the limit of mount(2)), the layers are added one by one through the
+ * new mount API ("lowerdir+", Linux 6.8), or, on older kernels, given as
+ * paths relative to their longest common directory.
+ *
+ * Does not: create a mount namespace (run it under ns-enter --mount, or the
+ * mounts stay on the host), create lower directories, or unmount anything.
+ *
+ * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "lib.h"
+
+#define SYNOPSIS "overlay-mount --lower DIR[:DIR...] (--upper DIR --work DIR" \
+	" | --tmpfs-upper) TARGET [--] prog [args...]"
+#define MAXOPT 4000	/* what mount(2) copies: one page, minus margin */
+
+/* The new mount API has no glibc wrappers in Debian 12. */
+static int fsopen_(const char *fs) { return syscall(SYS_fsopen, fs, 0); }
+static int fsconfig_(int fd, unsigned int cmd, const char *key,
+		     const char *val)
+{
+	return syscall(SYS_fsconfig, fd, cmd, key, val, 0);
+}
+
+/* Overlay as layers added one at a time: no page limit (Linux >= 6.8). */
+static int mount_by_layer(char *lower, const char *upper, const char *work,
+			  const char *target)
+{
+	int fs, mnt;
+
+	fs = fsopen_("overlay");
+	if (fs < 0)
+		return -1;
+	for (char *l = strtok(lower, ":"); l; l = strtok(NULL, ":"))
+		if (fsconfig_(fs, FSCONFIG_SET_STRING, "lowerdir+", l) < 0)
+			return -1;
+	if (upper && (fsconfig_(fs, FSCONFIG_SET_STRING, "upperdir", upper) ||
+		      fsconfig_(fs, FSCONFIG_SET_STRING, "workdir", work)))
+		return -1;
+	if (fsconfig_(fs, FSCONFIG_CMD_CREATE, NULL, NULL) < 0)
+		return -1;
+	mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0 || syscall(SYS_move_mount, mnt, "", AT_FDCWD, target,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -1;
+	close(mnt);
+	close(fs);
+	return 0;
+}
+
+/* Older kernels: shorten the layers to paths relative to their common
+ * directory and mount from there (what containerd does). */
+static int mount_relative(const char *lower, const char *opts_tail,
+			  const char *target)
+{
+	char dir[PATH_MAX], *opts, *p, *q;
+	size_t n;
+	int cwd, rc;
+
+	n = strcspn(lower, ":");
+	memcpy(dir, lower, n < sizeof(dir) ? n : sizeof(dir) - 1);
+	dir[n < sizeof(dir) ? n : sizeof(dir) - 1] = '\0';
+	for (p = strchr(lower, ':'); p; p = strchr(p + 1, ':'))
+		while (strncmp(p + 1, dir, strlen(dir)) ||
+		       (p[1 + strlen(dir)] != '/' && p[1 + strlen(dir)] != ':'))
+			*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+	n = strlen(dir);
+	opts = malloc(strlen(lower) + strlen(opts_tail) + 16);
+	if (!opts || n == 0)
+		return errno = ENAMETOOLONG, -1;
+	q = opts + sprintf(opts, "lowerdir=");
+	for (p = (char *)lower; *p; ) {
+		p += n + 1;
+		while (*p && *p != ':')
+			*q++ = *p++;
+		if (*p)
+			*q++ = *p++;
+	}
+	sprintf(q, "%s", opts_tail);
+	if (strlen(opts) > MAXOPT)
+		return errno = ENAMETOOLONG, -1;
+	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || chdir(dir) < 0)
+		return -1;
+	rc = mount("overlay", target, "overlay", 0, opts);
+	if (fchdir(cwd) < 0)
+		die("fchdir back");
+	close(cwd);
+	free(opts);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "lower", required_argument, NULL, 'l' },
+		{ "upper", required_argument, NULL, 'u' },
+		{ "work", required_argument, NULL, 'w' },
+		{ "tmpfs-upper", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *lower = NULL, *upper = NULL, *work = NULL, *target, *opts;
+	char up[PATH_MAX], wk[PATH_MAX];
+	size_t len;
+	int c, tmpfs = 0;
+
+	progname = "overlay-mount";
+	while ((c = getopt_long(argc, argv, "+l:u:w:th", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			len = lower ? strlen(lower) + 1 : 0;
+			lower = realloc(lower, len + strlen(optarg) + 1);
+			if (!lower)
+				die("realloc");
+			if (len)
+				lower[len - 1] = ':';
+			strcpy(lower + len, optarg);
+			break;
+		case 'u': upper = optarg; break;
+		case 'w': work = optarg; break;
+		case 't': tmpfs = 1; break;
+		case 'h': usage(SYNOPSIS, 0);
+		default: usage(SYNOPSIS, EXIT_SELF);
+		}
+	}
+	if (!lower || optind >= argc || (tmpfs && (upper || work)) ||
+	    (!upper != !work))
+		usage(SYNOPSIS, EXIT_SELF);
+	target = argv[optind++];
+	argv = prog_argv(argc, argv, optind, SYNOPSIS);
+
+	/* A volatile upper layer: a tmpfs on TARGET, hidden by the overlay. */
+	if (tmpfs) {
+		if (mount("tmpfs", target, "tmpfs", MS_NOSUID, "mode=0755") < 0)
+			die("mount tmpfs on %s", target);
+		snprintf(up, sizeof(up), "%s/upper", target);
+		snprintf(wk, sizeof(wk), "%s/work", target);
+		if (mkdir(up, 0755) < 0 || mkdir(wk, 0755) < 0)
+			die("mkdir %s", up);
+		upper = up;
+		work = wk;
+	}
+
+	/* The overlay itself: lower layers, then the writable upper. */
+	len = strlen(lower) + (upper ? strlen(upper) + strlen(work) : 0) + 64;
+	opts = malloc(len);
+	if (!opts)
+		die("malloc");
+	if (upper)
+		snprintf(opts, len, ",upperdir=%s,workdir=%s", upper, work);
+	else
+		opts[0] = '\0';
+	if (strlen(lower) + strlen(opts) + 9 <= MAXOPT) {
+		char *all = malloc(len);
+
+		if (!all)
+			die("malloc");
+		snprintf(all, len, "lowerdir=%s%s", lower, opts);
+		if (mount("overlay", target, "overlay", 0, all) < 0)
+			die("mount overlay on %s", target);
+	} else {
+		char *copy = strdup(lower);
+
+		if (!copy)
+			die("strdup");
+		if (mount_by_layer(copy, upper, work, target) < 0 &&
+		    mount_relative(lower, opts, target) < 0)
+			die("mount overlay on %s", target);
+	}
+	exec_or_die(argv);
+}

@@ -1,0 +1,32 @@
+# common.bash - shared set-up for every test file (load 'lib/common')
+# shellcheck shell=bash
+bats_require_minimum_version 1.5.0
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export PATH="$TOP/helpers:$TOP/bin:$PATH"
+POLICY="$TOP/share/seccomp/default.policy"
+
+# The busybox rootfs shared by all tests of one run: built once, never
+# written to (containers write to an overlay upper layer).
+rootfs() {
+  local dir="$BATS_RUN_TMPDIR/rootfs"
+  (
+    flock 9
+    [ -e "$dir/.done" ] || { "$TOP/test/lib/mkrootfs" "$dir" && touch "$dir/.done"; }
+  ) 9>"$BATS_RUN_TMPDIR/rootfs.lock"
+  echo "$dir"
+}
+
+# A checksum of a whole tree (names, modes, contents) to show it unchanged.
+tree_sum() {
+  (cd "$1" && find . -path ./.done -prune -o -printf '%p %m %s %l\n' | LC_ALL=C sort | md5sum)
+}
+
+# Skip only when the kernel lacks a feature; on the project machines
+# nothing skips (see STYLE.md).
+need_root() {
+  [ "$(id -u)" = 0 ] || skip "needs root"
+}
