@@ -129,8 +129,15 @@ static void exec_failed(const char *name)
 	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
 
+/* A program named /proc/self/fd/N is a host program carried across a root
+ * switch as descriptor N: mark N close-on-exec so it ends with the exec. */
 void exec_or_die(char **argv)
 {
+	unsigned long fd;
+
+	if (strncmp(argv[0], "/proc/self/fd/", 14) == 0 &&
+	    parse_ulong(argv[0] + 14, &fd) == 0 && fd > 2 && fd < 1024)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	execvp(argv[0], argv);
 	exec_failed(argv[0]);
 }
