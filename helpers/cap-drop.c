@@ -1,0 +1,221 @@
+/* cap-drop - set capabilities, user and group ids, then execute a program
+ *
+ * usage: cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]
+ *        [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]
+ *
+ * Changes (Docker's semantics): the bounding set becomes the kept set. When
+ * the final uid is 0, permitted = effective = kept and inheritable = ambient
+ * = empty. Otherwise every set is empty, so a non-root prog has no
+ * capabilities, unless --ambient puts the kept set in inheritable and
+ * ambient, so that prog runs with it in its effective set. --user sets the
+ * real, effective and saved ids and clears the supplementary groups unless
+ * --groups gives them.
+ *
+ * Does not: resolve user or group names (no getpwnam). It runs after the
+ * root switch, where the host's /etc/passwd is gone: the frontend resolves
+ * names from the container's /etc/passwd and passes numbers.
+ *
+ * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "lib.h"
+
+#define SYNOPSIS "cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]" \
+	" [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]"
+#define BIT(c) (UINT64_C(1) << (c))
+
+/* "what NAME: reason" for a call about one capability (errno kept). */
+static void die_cap(const char *what, int cap) __attribute__((noreturn));
+static void die_cap(const char *what, int cap)
+{
+	int err = errno;
+	char *name = cap_to_name(cap);
+
+	errno = err;
+	die("%s %s", what, name ? name : "?");
+}
+
+/* A comma-separated list of capability names ("chown", "CAP_KILL") or
+ * "all", as a mask over the ncap capabilities of the running kernel. */
+static uint64_t parse_caps(const char *list, int ncap)
+{
+	char *copy = strdup(list), *item, name[64];
+	uint64_t mask = 0;
+	cap_value_t cap;
+
+	if (!copy)
+		die("strdup");
+	for (item = strtok(copy, ","); item; item = strtok(NULL, ",")) {
+		if (strcasecmp(item, "all") == 0) {
+			mask |= ncap < 64 ? BIT(ncap) - 1 : ~UINT64_C(0);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s%s",
+			 strncasecmp(item, "cap_", 4) ? "cap_" : "", item);
+		/* cap_from_name() stops at the first non-letter: check the
+		 * whole name, and that the running kernel knows it. */
+		if (strspn(name, "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(name) ||
+		    cap_from_name(name, &cap) < 0 || cap >= ncap)
+			diex("unknown capability: %s", item);
+		mask |= BIT(cap);
+	}
+	free(copy);
+	return mask;
+}
+
+static unsigned int parse_id(const char *s, const char *what)
+{
+	unsigned long n;
+
+	if (parse_ulong(s, &n) < 0 || n >= UINT_MAX)
+		diex("bad %s: %s", what, s);
+	return (unsigned int)n;
+}
+
+/* Comma-separated numeric gids; an empty list is no group at all. */
+static size_t parse_groups(char *list, gid_t **out)
+{
+	size_t n = 0;
+	char *g;
+
+	*out = calloc(strlen(list) / 2 + 1, sizeof(gid_t));
+	if (!*out)
+		die("calloc");
+	for (g = strtok(list, ","); g; g = strtok(NULL, ","))
+		(*out)[n++] = parse_id(g, "gid");
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keep", required_argument, NULL, 'k' },
+		{ "drop", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "groups", required_argument, NULL, 'g' },
+		{ "ambient", no_argument, NULL, 'a' },
+		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keep = NULL, *drop = NULL;
+	char *user = NULL, *groups = NULL, *colon;
+	int c, ncap, ambient = 0, nnp = 0;
+	uid_t uid = geteuid();
+	gid_t gid = 0, *gids = NULL;
+	size_t ngids = 0;
+	uint64_t kept = 0;
+	cap_t caps;
+
+	progname = "cap-drop";
+	while ((c = getopt_long(argc, argv, "+k:d:u:g:anh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'k': keep = optarg; break;
+		case 'd': drop = optarg; break;
+		case 'u': user = optarg; break;
+		case 'g': groups = optarg; break;
+		case 'a': ambient = 1; break;
+		case 'n': nnp = 1; break;
+		case 'h': usage(SYNOPSIS, 0);
+		default: usage(SYNOPSIS, EXIT_SELF);
+		}
+	}
+	if (keep && drop)
+		usage(SYNOPSIS, EXIT_SELF);
+	argv = prog_argv(argc, argv, optind, SYNOPSIS);
+
+	/* What to keep: the list, or everything but the list, and never more
+	 * than the bounding set already holds (a dropped cap stays dropped). */
+	ncap = cap_max_bits();
+	if (ncap <= 0 || ncap > 64)
+		diex("cap_max_bits: %d capabilities", ncap);
+	kept = parse_caps(keep ? keep : "all", ncap);
+	if (drop)
+		kept &= ~parse_caps(drop, ncap);
+	for (c = 0; c < ncap; c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			kept &= ~BIT(c);
+	if (user) {
+		colon = strchr(user, ':');
+		if (colon)
+			*colon++ = '\0';
+		uid = parse_id(user, "uid");
+		gid = colon ? parse_id(colon, "gid") : uid;
+	}
+	if (groups)
+		ngids = parse_groups(groups, &gids);
+
+	/* Bounding set: needs CAP_SETPCAP, so before the ids are given up.
+	 * Only caps still in it are dropped: an unprivileged caller whose set
+	 * is already small enough asks for nothing it cannot do. */
+	for (c = 0; c < ncap; c++) {
+		if (kept & BIT(c) || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			die_cap("prctl PR_CAPBSET_DROP", c);
+	}
+
+	/* Ids: keep the permitted set across setresuid (it would be cleared
+	 * when uid 0 goes away), then groups and gid while CAP_SETGID is
+	 * still effective, the uid last. Never inherit root's groups. */
+	if (user && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		die("prctl PR_SET_KEEPCAPS");
+	if ((user || groups) && setgroups(ngids, gids) < 0)
+		die("setgroups");
+	if (user && setresgid(gid, gid, gid) < 0)
+		die("setresgid %u", (unsigned int)gid);
+	if (user && setresuid(uid, uid, uid) < 0)
+		die("setresuid %u", (unsigned int)uid);
+
+	/* Permitted, effective, inheritable: the kept set for root (execve
+	 * gives root the bounding set anyway); for another uid nothing, or
+	 * the kept set in all three when it is to become ambient. */
+	if (uid != 0 && !ambient)
+		kept = 0;
+	caps = cap_init();
+	if (!caps)
+		die("cap_init");
+	for (c = 0; c < ncap; c++) {
+		cap_value_t v = c;
+
+		if (!(kept & BIT(c)))
+			continue;
+		if (cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
+		    (uid != 0 && cap_set_flag(caps, CAP_INHERITABLE, 1, &v,
+					      CAP_SET) < 0))
+			die_cap("cap_set_flag", c);
+	}
+	if (cap_set_proc(caps) < 0)
+		die("cap_set_proc");
+	cap_free(caps);
+
+	/* Ambient set: survives execve of a plain file by a non-root uid;
+	 * each raise needs the cap in both permitted and inheritable. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		die("prctl PR_CAP_AMBIENT_CLEAR_ALL");
+	for (c = 0; uid != 0 && c < ncap; c++)
+		if (kept & BIT(c) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			die_cap("prctl PR_CAP_AMBIENT_RAISE", c);
+
+	/* No new privileges: setuid bits and file caps no longer add any. */
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("prctl PR_SET_NO_NEW_PRIVS");
+	exec_or_die(argv);
+}

@@ -1,0 +1,381 @@
+/* pivot - make a directory the root of the mount namespace, then execute a program
+ *
+ * usage: pivot [options] NEWROOT [--] prog [args...]
+ *
+ * Changes: makes every mount of the current mount namespace private, mounts
+ * the requested pseudo-filesystems (--proc --dev --sys --tmp), binds, masks
+ * and read-only paths inside NEWROOT, then pivot_root(2)s into it and
+ * detaches the old root: the host's mounts are gone from the namespace.
+ * Paths inside NEWROOT are resolved with openat2(RESOLVE_IN_ROOT), so a
+ * symlink in the image can never send a mount outside it. Descriptors above
+ * 2 are closed on exec unless kept with --keep-fd.
+ * prog is looked up in the new root; with -x it is opened on the host before
+ * the switch and executed through that descriptor (execveat(2)).
+ *
+ * Does not: create a mount namespace (run it under ns-enter --mount, or the
+ * host's mounts are changed), fork, or drop privileges.
+ *
+ * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "lib.h"
+
+#define SYNOPSIS "pivot [options] NEWROOT [--] prog [args...]"
+
+/* Open PATH inside the root as an O_PATH descriptor: "..", absolute paths and
+ * symlinks stop at the root, magic links are refused (see openat2(2)). With
+ * mk 'd' or 'f' a missing PATH is created (a directory or an empty file, its
+ * parents as directories); a dangling symlink is followed, inside the root. */
+static int in_root(int root, const char *path, int mk, int depth)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char dir[PATH_MAX], link[PATH_MAX], *name;
+	int fd, rc;
+	size_t n;
+
+	fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
+	if (fd >= 0 || errno != ENOENT || !mk)
+		return fd;
+	if (depth > 40)
+		return errno = ELOOP, -1;
+	n = (size_t)snprintf(dir, sizeof(dir), "/%s", path);
+	if (n >= sizeof(dir))
+		return errno = ENAMETOOLONG, -1;
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	name = strrchr(dir, '/');
+	*name++ = '\0';
+	fd = in_root(root, dir[0] ? dir : "/", 'd', depth + 1);
+	if (fd < 0)
+		return -1;
+	if (mk == 'd')
+		rc = mkdirat(fd, name, 0755);
+	else if ((rc = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL |
+			      O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0)
+		rc = close(rc);
+	if (rc < 0 && errno == EEXIST) {
+		/* A dangling symlink: create what it names, in the root. */
+		rc = (int)readlinkat(fd, name, link, sizeof(link) - 1);
+		close(fd);
+		if (rc < 0)
+			return -1;
+		link[rc] = '\0';
+		if (link[0] != '/' && strlen(dir) + strlen(link) + 2 < sizeof(dir))
+			strcat(strcat(dir, "/"), link);
+		return in_root(root, link[0] == '/' ? link : dir, mk, depth + 1);
+	}
+	close(fd);
+	if (rc < 0)
+		return -1;
+	return syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+/* A new filesystem on PATH inside the root (created if missing). mount(2)
+ * takes a path: /proc/self/fd/N names the safely opened directory. */
+static int mount_fs(int root, const char *path, const char *fs,
+		    unsigned long flags, const char *data)
+{
+	char p[32];
+	int fd, rc;
+
+	fd = in_root(root, path, 'd', 0);
+	if (fd < 0)
+		return -1;
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	rc = mount(fs, p, fs, flags, data);
+	close(fd);
+	return rc;
+}
+
+/* A copy of the mount tree at src, attached on dst (both descriptors) with
+ * the new mount API: a read-only copy is never writable, not even briefly,
+ * and mount_setattr(2) keeps its other flags (nosuid, nodev...). */
+static int bind_fd(int src, int dst, int recursive, int ro)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	int tree;
+
+	tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			 AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0 || (ro && mount_setattr(tree, "", AT_EMPTY_PATH |
+					      AT_RECURSIVE, &attr,
+					      sizeof(attr)) < 0) ||
+	    move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
+		       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -1;
+	return close(tree);
+}
+
+/* Host SRC on DST inside the root; DST is created like SRC if missing. */
+static void bind(int root, const char *src, const char *dst, int ro)
+{
+	struct stat st;
+	int s, d;
+
+	s = open(src, O_PATH | O_CLOEXEC);
+	if (s < 0 || fstat(s, &st) < 0)
+		die("bind %s", src);
+	d = in_root(root, dst, S_ISDIR(st.st_mode) ? 'd' : 'f', 0);
+	if (d < 0 || bind_fd(s, d, 1, ro) < 0)
+		die("bind %s on %s", src, dst);
+	close(d);
+	close(s);
+}
+
+static void bind_spec(int root, char *spec)
+{
+	char *dst = strchr(spec, ':'), *ro;
+
+	if (!dst || !dst[1] || dst == spec)
+		diex("bind %s: expected SRC:DST[:ro]", spec);
+	*dst++ = '\0';
+	ro = strrchr(dst, ':');
+	if (ro && strcmp(ro, ":ro") == 0)
+		*ro = '\0';
+	bind(root, spec, dst, ro && !*ro);
+}
+
+/* Hide PATH: /dev/null over a file, an empty read-only tmpfs over a
+ * directory. A missing PATH is skipped, as Docker does. */
+static void mask(int root, const char *path)
+{
+	struct stat st;
+	char p[32];
+	int fd, null = -1;
+
+	fd = in_root(root, path, 0, 0);
+	if (fd < 0 && errno == ENOENT)
+		return;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die("mask %s", path);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY |
+					MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					"mode=0755,size=4k") < 0 :
+	    (null = open("/dev/null", O_PATH | O_CLOEXEC)) < 0 ||
+	    bind_fd(null, fd, 0, 0) < 0)
+		die("mask %s", path);
+	if (null >= 0)
+		close(null);
+	close(fd);
+}
+
+/* A minimal /dev: a small tmpfs with the host's harmless devices bound on
+ * empty files (no mknod), a private devpts instance, a tmpfs for POSIX
+ * shared memory, the usual symlinks, and the caller's terminal as console. */
+static void make_dev(int root)
+{
+	static const char *const node[] = { "null", "zero", "full", "random",
+		"urandom", "tty" };
+	static const char *const link[][2] = { { "ptmx", "pts/ptmx" },
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" } };
+	char p[16];
+	int dev;
+
+	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=0755,size=64k") < 0)
+		die("mount tmpfs on /dev");
+	for (size_t i = 0; i < sizeof(node) / sizeof(node[0]); i++) {
+		snprintf(p, sizeof(p), "/dev/%s", node[i]);
+		bind(root, p, p, 0);
+	}
+	/* gid 5 is the tty group; a user namespace may not map it (EINVAL). */
+	if (mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		     "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+	    (errno != EINVAL || mount_fs(root, "/dev/pts", "devpts",
+					 MS_NOSUID | MS_NOEXEC,
+					 "newinstance,ptmxmode=0666,mode=0620") < 0))
+		die("mount devpts on /dev/pts");
+	if (mount_fs(root, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		     "mode=1777") < 0)
+		die("mount tmpfs on /dev/shm");
+	dev = in_root(root, "/dev", 0, 0);
+	if (dev < 0)
+		die("open /dev");
+	for (size_t i = 0; i < sizeof(link) / sizeof(link[0]); i++)
+		if (symlinkat(link[i][1], dev, link[i][0]) < 0)
+			die("symlink /dev/%s", link[i][0]);
+	close(dev);
+	if (isatty(0))
+		bind(root, "/proc/self/fd/0", "/dev/console", 0);
+}
+
+/* -x: look prog up on the host's PATH now, as execvp(3) would. */
+static int open_host(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (strchr(prog, '/'))
+		return open(prog, O_PATH | O_CLOEXEC);
+	for (p = path ? path : "/bin:/usr/bin"; ; p = e + 1) {
+		e = strchrnul(p, ':');
+		if (snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
+			     e > p ? "/" : "", prog) < (int)sizeof(buf) &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return open(buf, O_PATH | O_CLOEXEC);
+		if (!*e)
+			return errno = ENOENT, -1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "proc", no_argument, NULL, 'p' },
+		{ "dev", no_argument, NULL, 'd' },
+		{ "sys", no_argument, NULL, 's' },
+		{ "tmp", no_argument, NULL, 't' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "mask", required_argument, NULL, 'm' },
+		{ "ro", required_argument, NULL, 'r' },
+		{ "readonly", no_argument, NULL, 'R' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "exec-from-host", no_argument, NULL, 'x' },
+		{ "keep-fd", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	char **binds, **masks, **ros, *newroot;
+	const char *workdir = "/";
+	int nb = 0, nm = 0, nr = 0, nk = 0, *keep, c, err, root, prog = -1;
+	int proc = 0, dev = 0, sys = 0, tmp = 0, rdonly = 0, host = 0;
+	struct statx stx;
+	unsigned long n;
+
+	progname = "pivot";
+	binds = calloc((size_t)argc, sizeof(*binds));
+	masks = calloc((size_t)argc, sizeof(*masks));
+	ros = calloc((size_t)argc, sizeof(*ros));
+	keep = calloc((size_t)argc, sizeof(*keep));
+	if (!binds || !masks || !ros || !keep)
+		die("calloc");
+	while ((c = getopt_long(argc, argv, "+pdstb:m:r:Rw:xk:h", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'p': proc = 1; break;
+		case 'd': dev = 1; break;
+		case 's': sys = 1; break;
+		case 't': tmp = 1; break;
+		case 'b': binds[nb++] = optarg; break;
+		case 'm': masks[nm++] = optarg; break;
+		case 'r': ros[nr++] = optarg; break;
+		case 'R': rdonly = 1; break;
+		case 'w': workdir = optarg; break;
+		case 'x': host = 1; break;
+		case 'k':
+			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
+				diex("keep-fd %s: not a descriptor", optarg);
+			keep[nk++] = (int)n;
+			break;
+		case 'h': usage(SYNOPSIS, 0);
+		default: usage(SYNOPSIS, EXIT_SELF);
+		}
+	}
+	if (optind >= argc)
+		usage(SYNOPSIS, EXIT_SELF);
+	newroot = argv[optind++];
+	argv = prog_argv(argc, argv, optind, SYNOPSIS);
+	if (statx(AT_FDCWD, newroot, 0, STATX_TYPE, &stx) < 0)
+		die("NEWROOT %s", newroot);
+	if (!S_ISDIR(stx.stx_mode))
+		errno = ENOTDIR, die("NEWROOT %s", newroot);
+	if (host && (prog = open_host(argv[0])) < 0) {
+		err = errno;
+		warn_("exec %s", argv[0]);
+		exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+	}
+
+	/* Propagation: pivot_root(2) refuses shared mounts, and nothing done
+	 * below may propagate to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("make / private");
+
+	/* pivot_root(2) needs NEWROOT to be a mount point: bind it on itself. */
+	if (!(stx.stx_attributes_mask & stx.stx_attributes &
+	      STATX_ATTR_MOUNT_ROOT) &&
+	    mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die("bind %s", newroot);
+	root = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die("open %s", newroot);
+
+	/* Pseudo-filesystems first: binds, masks and read-only paths may name
+	 * paths inside them (/proc/kcore, /proc/sys, /dev/shm, /tmp/x). */
+	if (proc && mount_fs(root, "/proc", "proc", MS_NOSUID | MS_NODEV |
+			     MS_NOEXEC, NULL) < 0)
+		die("mount proc on /proc");
+	if (dev)
+		make_dev(root);
+	if (sys && mount_fs(root, "/sys", "sysfs", MS_RDONLY | MS_NOSUID |
+			    MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die("mount sysfs on /sys");
+	if (tmp && mount_fs(root, "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			    "mode=1777") < 0)
+		die("mount tmpfs on /tmp");
+
+	/* Binds after them, or a new /tmp or /dev would hide a bind into it. */
+	for (int i = 0; i < nb; i++)
+		bind_spec(root, binds[i]);
+
+	/* Masks after the mounts whose files they hide. */
+	for (int i = 0; i < nm; i++)
+		mask(root, masks[i]);
+
+	/* Read-only paths after the masks, recursively: a copy of the tree at
+	 * PATH, made read-only, mounted over PATH. */
+	for (int i = 0; i < nr; i++) {
+		int fd = in_root(root, ros[i], 0, 0);
+
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || bind_fd(fd, fd, 1, 1) < 0)
+			die("ro %s", ros[i]);
+		close(fd);
+	}
+
+	/* The root itself last (mount points were created in it), on its top
+	 * mount only: submounts keep their own flags. */
+	if (chdir(newroot) < 0)
+		die("chdir %s", newroot);
+	if (rdonly && mount_setattr(AT_FDCWD, ".", 0, &ro, sizeof(ro)) < 0)
+		die("readonly %s", newroot);
+
+	/* The switch: the old root is stacked on ".", then detached (see
+	 * pivot_root(2), NOTES); the host's mounts leave the namespace. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		die("pivot_root %s", newroot);
+	if (umount2(".", MNT_DETACH) < 0)
+		die("detach the old root");
+	if (chdir("/") < 0 || chdir(workdir) < 0)
+		die("chdir %s", workdir);
+
+	/* No host descriptor crosses into the container unless named: an open
+	 * directory is a way back out. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		die("close_range");
+	for (int i = 0; i < nk; i++)
+		if (fcntl(keep[i], F_SETFD, 0) < 0)
+			die("keep-fd %d", keep[i]);
+	if (host)
+		execfd_or_die(prog, argv);
+	exec_or_die(argv);
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# cap-drop: bounding/permitted/effective/inheritable/ambient sets, ids,
+# groups, no_new_privs, and the unprivileged caller
+
+load 'lib/common'
+
+setup() {
+  need_root
+  T=$(mktemp -d)
+  # the bounding set this test runs with (the host may lack some caps)
+  BND=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
+}
+
+teardown() {
+  rm -rf "$T"
+}
+
+# The line /proc/self/status shows for capability set NAME holding MASK.
+capline() {
+  printf '%s:\t%016x' "$1" "$2"
+}
+
+# Run cap-drop's prog as uid/gid 65534 with no capabilities (setpriv clears
+# them when it leaves uid 0); extra setpriv options first, then "--".
+as_nobody() {
+  local opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  setpriv --reuid 65534 --regid 65534 --clear-groups "${opts[@]}" cap-drop "$@"
+}
+
+@test "cap-drop: -h prints the usage on stdout, exit 0" {
+  run -0 cap-drop -h
+  assert_output --partial 'cap-drop: usage: cap-drop [--keep LIST | --drop LIST]'
+  run -0 cap-drop --help
+}
+
+@test "cap-drop: no program is a usage error, 125" {
+  run -125 cap-drop --keep chown
+  assert_output --partial 'cap-drop: usage:'
+  run -125 cap-drop --
+}
+
+@test "cap-drop: unknown option is a usage error, 125" {
+  run -125 cap-drop --bogus x
+  assert_line --index 0 --partial "unrecognized option '--bogus'"
+}
+
+@test "cap-drop: --keep and --drop together is a usage error" {
+  run -125 cap-drop --keep chown --drop kill -- true
+  assert_output --partial 'cap-drop: usage:'
+}
+
+@test "cap-drop: exit codes: 127 not found, 126 not executable, status, signal" {
+  echo 'not a program' >"$T/f"
+  run -127 cap-drop --keep chown -- /nonexistent
+  assert_output "cap-drop: exec /nonexistent: No such file or directory"
+  run -126 cap-drop --keep chown -- "$T/f"
+  assert_output "cap-drop: exec $T/f: Permission denied"
+  run -3 cap-drop --keep chown -- sh -c 'exit 3'
+  run -143 cap-drop --keep chown -- sh -c 'kill -TERM $$'
+  run -137 cap-drop --user 1000 -- sh -c 'kill -KILL $$'
+}
+
+@test "cap-drop: the program's arguments pass untouched, options included" {
+  run -0 cap-drop --drop all -- echo --keep -x -- y
+  assert_output -- '--keep -x -- y'
+}
+
+@test "cap-drop: an unknown capability name is an error, 125" {
+  run -125 cap-drop --keep chown,foo -- true
+  assert_output "cap-drop: unknown capability: foo"
+  run -125 cap-drop --drop cap_chown-x -- true
+  assert_output "cap-drop: unknown capability: cap_chown-x"
+  run -125 cap-drop --keep 5 -- true
+  assert_output "cap-drop: unknown capability: 5"
+}
+
+@test "cap-drop: a non-numeric uid or gid is an error, 125" {
+  run -125 cap-drop --user alice -- true
+  assert_output "cap-drop: bad uid: alice"
+  run -125 cap-drop --user 1000:staff -- true
+  assert_output "cap-drop: bad gid: staff"
+  run -125 cap-drop --groups 10,wheel -- true
+  assert_output "cap-drop: bad gid: wheel"
+  run -125 cap-drop --user -1 -- true
+  assert_output "cap-drop: bad uid: -1"
+}
+
+@test "cap-drop: --keep chown,kill leaves exactly those two, as root" {
+  local mask=$(((1 << 0) | (1 << 5)))
+  [ "$(printf %016x "$mask")" = 0000000000000021 ]
+  run -0 cap-drop --keep chown,kill -- cat /proc/self/status
+  assert_line "$(capline CapBnd "$mask")"
+  assert_line "$(capline CapPrm "$mask")"
+  assert_line "$(capline CapEff "$mask")"
+  assert_line "$(capline CapInh 0)"
+  assert_line "$(capline CapAmb 0)"
+}
+
+@test "cap-drop: names with the CAP_ prefix, in any case" {
+  run -0 cap-drop -k CAP_CHOWN,Kill,cap_Net_Bind_Service -- cat /proc/self/status
+  assert_line "$(capline CapBnd $(((1 << 0) | (1 << 5) | (1 << 10))))"
+}
+
+@test "cap-drop: --drop net_raw removes bit 13 only" {
+  [ $((BND & (1 << 13))) -ne 0 ]
+  run -0 cap-drop --drop net_raw -- cat /proc/self/status
+  assert_line "$(capline CapBnd $((BND & ~(1 << 13))))"
+  assert_line "$(capline CapEff $((BND & ~(1 << 13))))"
+}
+
+@test "cap-drop: --keep all keeps the whole bounding set; --drop all and --keep '' empty it" {
+  run -0 cap-drop --keep all -- cat /proc/self/status
+  assert_line "$(capline CapBnd "$BND")"
+  assert_line "$(capline CapEff "$BND")"
+  run -0 cap-drop --drop all -- cat /proc/self/status
+  assert_line "$(capline CapBnd 0)"
+  assert_line "$(capline CapEff 0)"
+  run -0 cap-drop --keep '' -- cat /proc/self/status
+  assert_line "$(capline CapBnd 0)"
+  assert_line "$(capline CapPrm 0)"
+}
+
+@test "cap-drop: a capability dropped from the bounding set is not regained by root" {
+  touch "$T/f"
+  chown 2000:2000 "$T/f"
+  # chown needs CAP_CHOWN (kept); chmod of another user's file CAP_FOWNER
+  run -1 cap-drop --keep chown -- sh -c "chown 1000 '$T/f' && chmod 600 '$T/f'"
+  assert_output --partial 'Operation not permitted'
+  [ "$(stat -c '%u %a' "$T/f")" = '1000 644' ]
+  run -0 cap-drop --keep chown,fowner -- chmod 600 "$T/f"
+  [ "$(stat -c '%a' "$T/f")" = 600 ]
+}
+
+@test "cap-drop: a file capability outside the bounding set cannot be regained" {
+  cp "$(command -v chmod)" "$T/chmod"
+  setcap cap_fowner+ep "$T/chmod"
+  touch "$T/f"
+  chown 2000:2000 "$T/f"
+  chmod 755 "$T"
+  run -0 cap-drop --user 1000 --keep fowner -- "$T/chmod" 600 "$T/f"
+  [ "$(stat -c '%a' "$T/f")" = 600 ]
+  # the kernel refuses to run a file whose caps the bounding set withholds
+  run -126 cap-drop --user 1000 --keep chown -- "$T/chmod" 644 "$T/f"
+  assert_output "cap-drop: exec $T/chmod: Operation not permitted"
+  [ "$(stat -c '%a' "$T/f")" = 600 ]
+}
+
+@test "cap-drop: --user 1000:1000 sets all ids, clears groups and capabilities" {
+  run -0 cap-drop --user 1000:1000 --keep chown,kill -- cat /proc/self/status
+  assert_line "$(printf 'Uid:\t1000\t1000\t1000\t1000')"
+  assert_line "$(printf 'Gid:\t1000\t1000\t1000\t1000')"
+  assert_line --regexp $'^Groups:\t *$'
+  assert_line "$(capline CapEff 0)"
+  assert_line "$(capline CapPrm 0)"
+  assert_line "$(capline CapInh 0)"
+  assert_line "$(capline CapAmb 0)"
+  assert_line "$(capline CapBnd $(((1 << 0) | (1 << 5))))"
+}
+
+@test "cap-drop: --user UID without a gid uses the uid's number" {
+  run -0 cap-drop -u 1234 -- sh -c 'echo $(id -u) $(id -g) $(id -G)'
+  assert_output '1234 1234 1234'
+}
+
+@test "cap-drop: --ambient gives a non-root program the kept capabilities" {
+  local b10=$((1 << 10))
+  run -0 cap-drop --user 1000 --keep net_bind_service --ambient -- cat /proc/self/status
+  assert_line "$(capline CapAmb "$b10")"
+  assert_line "$(capline CapEff "$b10")"
+  assert_line "$(capline CapPrm "$b10")"
+  assert_line "$(capline CapInh "$b10")"
+  assert_line "$(capline CapBnd "$b10")"
+}
+
+@test "cap-drop: the ambient capability works for a non-root program" {
+  touch "$T/f"
+  chown 1000:1000 "$T/f"
+  chmod 755 "$T"
+  run -1 cap-drop --user 1000 --keep chown -- chown 2000 "$T/f"
+  assert_output --partial 'Operation not permitted'
+  run -0 cap-drop --user 1000 --keep chown --ambient -- chown 2000 "$T/f"
+  [ "$(stat -c %u "$T/f")" = 2000 ]
+}
+
+@test "cap-drop: --ambient does not change root's sets" {
+  run -0 cap-drop --keep kill --ambient -- cat /proc/self/status
+  assert_line "$(capline CapEff $((1 << 5)))"
+  assert_line "$(capline CapInh 0)"
+  assert_line "$(capline CapAmb 0)"
+}
+
+@test "cap-drop: --groups sets the supplementary groups" {
+  run -0 cap-drop --groups 10,20 -- cat /proc/self/status
+  assert_line "$(printf 'Groups:\t10 20 ')"
+  run -0 cap-drop -u 1000:1000 -g 10,20 -- cat /proc/self/status
+  assert_line "$(printf 'Gid:\t1000\t1000\t1000\t1000')"
+  assert_line "$(printf 'Groups:\t10 20 ')"
+  run -0 cap-drop --groups '' -- id -G
+  assert_output 0
+}
+
+@test "cap-drop: --no-new-privs sets NoNewPrivs" {
+  run -0 cap-drop --keep all -- grep NoNewPrivs /proc/self/status
+  assert_output "$(printf 'NoNewPrivs:\t0')"
+  run -0 cap-drop --no-new-privs -- grep NoNewPrivs /proc/self/status
+  assert_output "$(printf 'NoNewPrivs:\t1')"
+  run -0 cap-drop -n -u 1000 -- grep NoNewPrivs /proc/self/status
+  assert_output "$(printf 'NoNewPrivs:\t1')"
+}
+
+@test "cap-drop: an unprivileged caller cannot shrink the bounding set" {
+  run -125 as_nobody -- --drop all -- id
+  assert_output "cap-drop: prctl PR_CAPBSET_DROP cap_chown: Operation not permitted"
+  run -125 as_nobody -- --keep all --groups 10 -- id
+  assert_output "cap-drop: setgroups: Operation not permitted"
+}
+
+@test "cap-drop: an unprivileged caller asking for nothing it cannot do succeeds" {
+  run -0 as_nobody -- --keep all --no-new-privs -- cat /proc/self/status
+  assert_line "$(printf 'Uid:\t65534\t65534\t65534\t65534')"
+  assert_line "$(capline CapBnd "$BND")"
+  assert_line "$(capline CapEff 0)"
+  assert_line "$(printf 'NoNewPrivs:\t1')"
+  run -0 as_nobody --bounding-set -all -- --drop all -- id -u
+  assert_output 65534
+  run -0 as_nobody --bounding-set -all,+kill -- --keep kill,chown -- cat /proc/self/status
+  assert_line "$(capline CapBnd $((1 << 5)))"
+  assert_line "$(capline CapEff 0)"
+}

@@ -1,0 +1,346 @@
+#!/usr/bin/env bats
+# minc: one-shot containers: flags, defaults, argv and status, no leaks
+
+load 'lib/common'
+
+setup() {
+  need_root
+  R=$(rootfs)
+  T=$(mktemp -d)
+}
+
+teardown() {
+  rm -rf "$T"
+}
+
+# Docker's 14 default capabilities as a CapBnd mask.
+DOCKER_CAPS=00000000a80425fb
+
+@test "minc: --help on stdout, exit 0; --version" {
+  run -0 --separate-stderr minc --help
+  assert_line --index 0 'usage: minc [options] [command [args...]]'
+  run -0 minc --version
+  assert_output --partial 'minc (mustela)'
+}
+
+@test "minc: unknown flag, -r without argument: clear message, 125" {
+  run -125 minc --bogus true
+  assert_output 'minc: unknown option: --bogus (see minc --help)'
+  run -125 minc -r
+  assert_output 'minc: -r: option requires an argument'
+}
+
+@test "minc: a missing rootfs, a file as rootfs: clear message, 125" {
+  run -125 minc -r /nonexistent true
+  assert_output 'minc: rootdir /nonexistent: No such directory or image'
+  run -125 minc -r /etc/passwd true
+  assert_output 'minc: rootdir /etc/passwd: Not a directory'
+}
+
+@test "minc: argv arrives untouched; stdout carries only the program's output" {
+  run -0 --separate-stderr minc -r "$R" echo 'a  b' '' "c'd" '$HOME'
+  assert_output "a  b  c'd \$HOME"
+  assert_equal "$stderr" ""
+}
+
+@test "minc: exit status is the program's: 3, 128+N, 126, 127" {
+  run -3 minc -r "$R" sh -c 'exit 3'
+  run -143 minc -r "$R" sh -c 'kill -TERM $$'
+  run -137 minc -r "$R" sh -c 'kill -KILL $$'
+  run -126 minc -r "$R" /etc/passwd
+  run -127 minc -r "$R" nosuchcommand
+  assert_output --partial 'nosuchcommand: No such file or directory'
+}
+
+@test "minc: works with stdin closed and stdout a file" {
+  minc -r "$R" sh -c 'echo out; cat' <&- >"$T/out" 2>"$T/err"
+  assert_equal "$(cat "$T/out")" out
+  echo piped | minc -r "$R" cat >"$T/out2"
+  assert_equal "$(cat "$T/out2")" piped
+}
+
+@test "minc: no command runs the rootfs's shell" {
+  run -0 bash -c "echo 'echo \$0 in \$(hostname)' | SHELL=/bin/nosuch minc -r '$R'"
+  assert_output '/bin/sh in minc'
+}
+
+@test "minc: its own pid 1, no host processes" {
+  run -0 minc -r "$R" sh -c 'echo $$; ls /proc | grep -c "^[0-9]"'
+  assert_line --index 0 1
+  # sh and ls (and grep): nothing from the host
+  [ "${lines[1]}" -le 3 ]
+}
+
+@test "minc: hostname, /etc/hostname and /etc/hosts; resolv.conf is the host's" {
+  run -0 minc -r "$R" sh -c 'hostname; cat /etc/hostname; grep 127.0.1.1 /etc/hosts'
+  assert_output $'minc\nminc\n127.0.1.1\tminc'
+  run -0 minc -r "$R" --name box hostname
+  assert_output box
+  run -0 minc -r "$R" --hostname box2 cat /etc/hostname
+  assert_output box2
+  run -0 minc -r "$R" cat /etc/resolv.conf
+  assert_output "$(cat /etc/resolv.conf)"
+  run -125 minc -r "$R" --name 'bad name' true
+  assert_output 'minc: --name: not a valid hostname: bad name'
+}
+
+@test "minc: Docker's 14 capabilities, nothing inheritable or ambient" {
+  run -0 minc -r "$R" grep ^Cap /proc/self/status
+  assert_line "CapBnd:	$DOCKER_CAPS"
+  assert_line "CapEff:	$DOCKER_CAPS"
+  assert_line "CapPrm:	$DOCKER_CAPS"
+  assert_line 'CapInh:	0000000000000000'
+  assert_line 'CapAmb:	0000000000000000'
+}
+
+@test "minc: --cap-add and --nocaps adjust the default set" {
+  run -0 minc -r "$R" --cap-add SYS_ADMIN --nocaps cap_chown,net_raw grep ^CapBnd /proc/self/status
+  # + sys_admin (bit 21), - chown (bit 0), - net_raw (bit 13)
+  assert_output "CapBnd:	$(printf '%016x' $((0xa80425fb + (1 << 21) - 1 - (1 << 13))))"
+}
+
+@test "minc: the default seccomp profile denies mount, unshare; Seccomp: 2" {
+  run -0 minc -r "$R" grep ^Seccomp: /proc/self/status
+  assert_output 'Seccomp:	2'
+  run -1 minc -r "$R" unshare -m true
+  assert_output --partial 'Operation not permitted'
+  run -1 minc -r "$R" mount -t tmpfs none /mnt
+  assert_output --partial 'ermission denied'
+}
+
+@test "minc: keyctl and open_by_handle_at are denied (probe binary bound in)" {
+  cat >"$T/probe.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(int argc, char **argv)
+{
+	long nr = atol(argv[1]);
+	long r = syscall(nr, 0, 0, 0, 0, 0);
+	printf("%ld %d\n", r, r < 0 ? errno : 0);
+	return 0;
+}
+C
+  cc -static -o "$T/probe" "$T/probe.c"
+  run -0 minc -r "$R" -b "$T/probe:/probe:ro" /probe "$(printf '%d' 250)"  # keyctl
+  assert_output "-1 1"
+  run -0 minc -r "$R" -b "$T/probe:/probe:ro" /probe 304  # open_by_handle_at
+  assert_output "-1 1"
+}
+
+@test "minc: /proc/sys and /sys are read-only; masked paths are empty" {
+  run -1 minc -r "$R" sh -c 'echo x >/proc/sys/kernel/hostname'
+  assert_output --partial 'Read-only file system'
+  run -1 minc -r "$R" touch /sys/x
+  assert_output --partial 'Read-only file system'
+  run -0 minc -r "$R" sh -c 'wc -c </proc/kcore; wc -c </proc/keys; wc -c </proc/timer_list; ls /sys/firmware | wc -l'
+  assert_output $'0\n0\n0\n0'
+}
+
+@test "minc: a minimal /dev" {
+  run -0 minc -r "$R" ls /dev
+  assert_output "$(printf '%s\n' fd full null ptmx pts random shm stderr stdin stdout tty urandom zero)"
+  run -0 minc -r "$R" sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c'
+  assert_output 4
+}
+
+@test "minc: the caller's stray descriptors are closed" {
+  exec 7</etc/hostname
+  run -0 minc -r "$R" ls /proc/self/fd
+  exec 7<&-
+  assert_output $'0\n1\n2\n3'
+}
+
+@test "minc: writes vanish after exit; the rootfs is unchanged" {
+  local before
+  before=$(tree_sum "$R")
+  run -0 minc -r "$R" sh -c 'echo x >/etc/new; rm /bin/ls; cat /etc/new'
+  assert_output x
+  run -1 minc -r "$R" cat /etc/new
+  assert_equal "$(tree_sum "$R")" "$before"
+}
+
+@test "minc: with no -r the host's / is the lower layer and is not changed" {
+  run -0 minc sh -c "echo x >/root/.minc-test-$$; cat /root/.minc-test-$$"
+  assert_output x
+  [ ! -e "/root/.minc-test-$$" ]
+}
+
+@test "minc: -k keeps the working directory in MINCS's layout" {
+  run -0 --separate-stderr minc -k -r "$R" sh -c 'echo kept >/kept'
+  d=$(echo "$stderr" | sed -n 's/^minc: working directory //p')
+  [ -n "$d" ]
+  assert_file_exists "$d/storage/kept"
+  assert_dir_exists "$d/root"
+  assert_dir_exists "$d/work"
+  rm -rf "$d"
+}
+
+@test "minc: -t DIR reuses the directory and sees its earlier writes" {
+  run -0 minc -t "$T/c" -r "$R" sh -c 'echo first >/f'
+  run -0 minc -t "$T/c" -r "$R" cat /f
+  assert_output first
+  assert_file_exists "$T/c/storage/f"
+}
+
+@test "minc: -D runs on the rootdir itself" {
+  cp -a "$R" "$T/r"
+  run -0 minc -D -r "$T/r" sh -c 'echo direct >/direct'
+  assert_file_exists "$T/r/direct"
+}
+
+@test "minc: -b binds a host path read-write, :ro read-only, to another path" {
+  mkdir "$T/share"
+  run -0 minc -r "$R" -b "$T/share:/mnt" sh -c 'echo hi >/mnt/f'
+  assert_equal "$(cat "$T/share/f")" hi
+  run -1 minc -r "$R" -b "$T/share:/mnt:ro" sh -c 'echo no >/mnt/g'
+  assert_output --partial 'Read-only file system'
+  run -0 minc -r "$R" -b "$T/share:ro" cat "$T/share/f"
+  assert_output hi
+  run -125 minc -r "$R" -b /nonexistent true
+  assert_output 'minc: --bind /nonexistent: No such file or directory'
+}
+
+@test "minc: -B runs in the background, output and status in the working dir" {
+  run -0 --separate-stderr minc -B -t "$T/bg" -r "$R" sh -c 'echo out; echo err >&2; exit 4'
+  assert_output ''
+  for _ in $(seq 50); do [ -e "$T/bg/status" ] && break; sleep 0.1; done
+  assert_equal "$(cat "$T/bg/stdout")" out
+  assert_equal "$(cat "$T/bg/stderr")" err
+  assert_equal "$(cat "$T/bg/status")" 4
+}
+
+@test "minc: --user resolves names in the rootfs; no_new_privs; no capabilities" {
+  run -0 minc -r "$R" --user user sh -c 'id; grep -E "^(NoNewPrivs|CapEff)" /proc/self/status; echo $HOME'
+  assert_line --index 0 'uid=1000(user) gid=1000(user) groups=10(wheel),1000(user)'
+  assert_line 'NoNewPrivs:	1'
+  assert_line 'CapEff:	0000000000000000'
+  assert_line /home/user
+  run -0 minc -r "$R" --user 1:10 id -u
+  assert_output 1
+  run -125 minc -r "$R" --user nosuch true
+  assert_output 'minc: --user: no such user in the container: nosuch'
+}
+
+@test "minc: --privileged: all capabilities, no seccomp, no masks" {
+  run -0 minc -r "$R" --privileged sh -c 'grep -E "^(CapBnd|Seccomp):" /proc/self/status; wc -c </proc/keys'
+  assert_line "CapBnd:	$(grep ^CapBnd /proc/self/status | cut -f2)"
+  assert_line 'Seccomp:	0'
+  refute_line 0
+}
+
+@test "minc: --seccomp unconfined and --seccomp FILE" {
+  run -0 minc -r "$R" --seccomp unconfined grep ^Seccomp: /proc/self/status
+  assert_output 'Seccomp:	0'
+  printf 'default allow\nerrno 38 getcwd\n' >"$T/p"
+  run -1 minc -r "$R" --seccomp "$T/p" pwd
+  run -125 minc -r "$R" --seccomp /nonexistent true
+  assert_output 'minc: --seccomp /nonexistent: No such file or directory'
+}
+
+@test "minc: --readonly, -w, -e; MINC_* never reaches the program" {
+  run -1 minc -r "$R" --readonly touch /x
+  assert_output --partial 'Read-only file system'
+  run -0 minc -r "$R" -w /etc pwd
+  assert_output /etc
+  run -0 minc -r "$R" -e 'FOO=a b' -e BAR=2 sh -c 'echo "$FOO/$BAR"; env | grep -c ^MINC_ || :'
+  assert_output $'a b/2\n0'
+  run -125 minc -r "$R" -e NOEQUALS true
+  assert_output 'minc: -e: not KEY=VALUE: NOEQUALS'
+}
+
+@test "minc: --init puts a reaping init at pid 1" {
+  run -0 minc -r "$R" --init sh -c 'echo $$; sh -c "sleep 0 &"; sleep 0.3; ps -o stat | grep -c Z || :'
+  refute_line --index 0 1
+  assert_line --index 1 0
+}
+
+@test "minc: -c MASK and --pid-max act through a cgroup, removed after exit" {
+  run -0 minc -r "$R" -c 1 --pid-max 8 sh -c 'grep Cpus_allowed_list /proc/self/status; cat /proc/self/cgroup | grep -c mustela || :'
+  assert_line --index 0 --regexp 'Cpus_allowed_list:[[:space:]]+0$'
+  run -0 find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'
+  assert_output ''
+}
+
+@test "minc: --mem-limit: a process past it is OOM-killed, minc reports 137" {
+  run -137 minc -r "$R" --mem-limit 16M sh -c 'x=$(head -c 64000000 /dev/zero | tr "\0" a); echo survived'
+  refute_output --partial survived
+}
+
+@test "minc: --explain prints a chain that runs as printed, and runs nothing" {
+  run -0 --separate-stderr minc --explain -r "$R" sh -c "touch $T/explained"
+  [ ! -e "$T/explained" ]
+  assert_line --index 0 --partial 'exec 3<'
+  assert_output --partial 'ns-enter --pid --mount --uts --ipc'
+  run -0 sh -c "$output"
+  [ ! -e "$T/explained" ]   # the command ran inside the container's overlay
+  run -0 sh -c "$(minc --explain -r "$R" echo pasted)"
+  assert_output pasted
+}
+
+@test "minc: --debug traces every backend step on stderr, not stdout" {
+  run -0 --separate-stderr minc --debug -r "$R" echo out
+  assert_output out
+  [[ "$stderr" == *"Build the chain, innermost link first"* ]]
+}
+
+@test "minc: a one-shot run execs at most 10 programs" {
+  command -v strace || skip "strace missing"
+  strace -f -qq -e trace=execve -e signal=none -o "$T/trace" minc -r "$R" true
+  n=$(grep -c 'execve(.*= 0$' "$T/trace")
+  echo "execs: $n" >&2
+  grep 'execve(' "$T/trace" >&2
+  [ "$n" -le 10 ]
+}
+
+@test "minc: 10 containers side by side do not collide" {
+  local i pids=()
+  for i in $(seq 10); do
+    minc -r "$R" --name "c$i" sh -c "echo \$(hostname) >/tmp/x; sleep 0.5; cat /tmp/x" >"$T/o$i" &
+    pids+=($!)
+  done
+  for i in $(seq 10); do
+    wait "${pids[$((i - 1))]}"
+    assert_equal "$(cat "$T/o$i")" "c$i"
+  done
+}
+
+# The container's mounts live in its own namespace: none on the host.
+host_mounts() {
+  grep -cE "/run/mustela|$R" /proc/self/mountinfo || :
+}
+
+@test "minc: SIGTERM to minc reaches the program; nothing remains" {
+  minc -r "$R" sh -c 'trap "exit 7" TERM; sleep 100 & wait' &
+  pid=$!
+  sleep 0.5
+  kill -TERM "$pid"
+  run wait "$pid"
+  assert_equal "$status" 7
+  assert_equal "$(host_mounts)" 0
+}
+
+@test "minc: SIGKILL of minc during the run and during setup leaves nothing" {
+  minc -r "$R" --pid-max 20 sleep 100 &
+  pid=$!
+  sleep 0.5
+  kill -KILL "$pid"
+  wait "$pid" || :
+  sleep 0.3
+  run pgrep -f 'sleep 100$'
+  assert_failure
+  for d in 0.001 0.005 0.01 0.02 0.05; do
+    minc -r "$R" --pid-max 20 true &
+    pid=$!
+    sleep "$d"
+    kill -KILL "$pid" 2>/dev/null || :
+    wait "$pid" || :
+  done
+  assert_equal "$(host_mounts)" 0
+  # a later run sweeps the cgroups the killed runs left
+  run -0 minc -r "$R" --pid-max 20 true
+  run -0 find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'
+  assert_output ''
+}
