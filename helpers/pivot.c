@@ -185,7 +185,7 @@ static void make_dev(int root)
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" } };
-	char p[16];
+	char p[16], *tty;
 	int dev;
 
 	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=0755,size=64k") < 0)
@@ -211,8 +211,9 @@ static void make_dev(int root)
 		if (symlinkat(link[i][1], dev, link[i][0]) < 0)
 			die("symlink /dev/%s", link[i][0]);
 	close(dev);
-	if (isatty(0))
-		bind(root, "/proc/self/fd/0", "/dev/console", 0);
+	/* By name: descriptor 0 may come from another mount namespace. */
+	if (isatty(0) && (tty = ttyname(0)))
+		bind(root, tty, "/dev/console", 0);
 }
 
 /* -x: look prog up on the host's PATH now, as execvp(3) would. */
