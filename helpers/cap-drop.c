@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 		diex("cap_max_bits: %d capabilities", ncap);
 	kept = parse_caps(keep ? keep : "all", ncap);
 	if (drop)
-		kept &= parse_caps(drop, ncap);
+		kept &= ~parse_caps(drop, ncap);
 	for (c = 0; c < ncap; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
 			kept &= ~BIT(c);

@@ -148,7 +148,11 @@ as_nobody() {
 }
 
 @test "cap-drop: --user 1000:1000 sets all ids, clears groups and capabilities" {
-  run -0 cap-drop --user 1000:1000 --keep chown,kill -- cat /proc/self/status
+  # the caller has supplementary groups: they must not be inherited
+  run -0 setpriv --groups 4,27 -- grep Groups /proc/self/status
+  assert_output "$(printf 'Groups:\t4 27 ')"
+  run -0 setpriv --groups 4,27 -- \
+    cap-drop --user 1000:1000 --keep chown,kill -- cat /proc/self/status
   assert_line "$(printf 'Uid:\t1000\t1000\t1000\t1000')"
   assert_line "$(printf 'Gid:\t1000\t1000\t1000\t1000')"
   assert_line --regexp $'^Groups:\t *$'
