@@ -1,4 +1,4 @@
-/* pivot - make a directory the root of the mount namespace, then execute a program
+/* pivot - switch the root of the mount namespace, then execute a program
  *
  * usage: pivot [options] NEWROOT [--] prog [args...]
  *
@@ -74,9 +74,12 @@ static int in_root(int root, const char *path, int mk, int depth)
 		if (rc < 0)
 			return -1;
 		link[rc] = '\0';
-		if (link[0] != '/' && strlen(dir) + strlen(link) + 2 < sizeof(dir))
-			strcat(strcat(dir, "/"), link);
-		return in_root(root, link[0] == '/' ? link : dir, mk, depth + 1);
+		if (link[0] == '/')
+			return in_root(root, link, mk, depth + 1);
+		if (strlen(dir) + strlen(link) + 2 > sizeof(dir))
+			return errno = ENAMETOOLONG, -1;
+		return in_root(root, strcat(strcat(dir, "/"), link), mk,
+			       depth + 1);
 	}
 	close(fd);
 	if (rc < 0)
@@ -101,27 +104,29 @@ static int mount_fs(int root, const char *path, const char *fs,
 	return rc;
 }
 
-/* A copy of the mount tree at src, attached on dst (both descriptors) with
- * the new mount API: a read-only copy is never writable, not even briefly,
- * and mount_setattr(2) keeps its other flags (nosuid, nodev...). */
-static int bind_fd(int src, int dst, int recursive, int ro)
+/* A copy of the mount tree at src attached on dst (descriptors), with the
+ * new mount API: mount_setattr(2) sets attr (read-only...) before the copy
+ * is attached, so it is never writable, not even briefly, and it keeps its
+ * other flags (nosuid, nodev). */
+static int bind_fd(int src, int dst, unsigned int attr)
 {
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ma = { .attr_set = attr };
 	int tree;
 
 	tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			 AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
-	if (tree < 0 || (ro && mount_setattr(tree, "", AT_EMPTY_PATH |
-					      AT_RECURSIVE, &attr,
-					      sizeof(attr)) < 0) ||
+			 AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0 || (attr && mount_setattr(tree, "", AT_EMPTY_PATH |
+					       AT_RECURSIVE, &ma,
+					       sizeof(ma)) < 0) ||
 	    move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
 		       MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -1;
 	return close(tree);
 }
 
-/* Host SRC on DST inside the root; DST is created like SRC if missing. */
-static void bind(int root, const char *src, const char *dst, int ro)
+/* Host SRC on DST inside the root, created like SRC if missing. */
+static void bind(int root, const char *src, const char *dst,
+		 unsigned int attr)
 {
 	struct stat st;
 	int s, d;
@@ -130,23 +135,24 @@ static void bind(int root, const char *src, const char *dst, int ro)
 	if (s < 0 || fstat(s, &st) < 0)
 		die("bind %s", src);
 	d = in_root(root, dst, S_ISDIR(st.st_mode) ? 'd' : 'f', 0);
-	if (d < 0 || bind_fd(s, d, 1, ro) < 0)
+	if (d < 0 || bind_fd(s, d, attr) < 0)
 		die("bind %s on %s", src, dst);
 	close(d);
 	close(s);
 }
 
+/* --bind SRC:DST[:ro] */
 static void bind_spec(int root, char *spec)
 {
 	char *dst = strchr(spec, ':'), *ro;
 
-	if (!dst || !dst[1] || dst == spec)
+	if (!dst || dst == spec || !dst[1])
 		diex("bind %s: expected SRC:DST[:ro]", spec);
 	*dst++ = '\0';
 	ro = strrchr(dst, ':');
 	if (ro && strcmp(ro, ":ro") == 0)
 		*ro = '\0';
-	bind(root, spec, dst, ro && !*ro);
+	bind(root, spec, dst, ro && !*ro ? MOUNT_ATTR_RDONLY : 0);
 }
 
 /* Hide PATH: /dev/null over a file, an empty read-only tmpfs over a
@@ -154,24 +160,20 @@ static void bind_spec(int root, char *spec)
 static void mask(int root, const char *path)
 {
 	struct stat st;
-	char p[32];
-	int fd, null = -1;
+	int fd;
 
 	fd = in_root(root, path, 0, 0);
 	if (fd < 0 && errno == ENOENT)
 		return;
 	if (fd < 0 || fstat(fd, &st) < 0)
 		die("mask %s", path);
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY |
-					MS_NOSUID | MS_NODEV | MS_NOEXEC,
-					"mode=0755,size=4k") < 0 :
-	    (null = open("/dev/null", O_PATH | O_CLOEXEC)) < 0 ||
-	    bind_fd(null, fd, 0, 0) < 0)
-		die("mask %s", path);
-	if (null >= 0)
-		close(null);
 	close(fd);
+	if (!S_ISDIR(st.st_mode))
+		bind(root, "/dev/null", path, MOUNT_ATTR_NOSUID |
+		     MOUNT_ATTR_NOEXEC);
+	else if (mount_fs(root, path, "tmpfs", MS_RDONLY | MS_NOSUID |
+			  MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") < 0)
+		die("mask %s", path);
 }
 
 /* A minimal /dev: a small tmpfs with the host's harmless devices bound on
@@ -185,22 +187,27 @@ static void make_dev(int root)
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" } };
-	char p[16], *tty;
-	int dev;
+	char p[16], *tty, pts[] = "newinstance,ptmxmode=0666,mode=0620,gid=5";
+	int dev, rc;
 
-	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=0755,size=64k") < 0)
+	/* The tmpfs, then the host's devices bound on empty files in it. */
+	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=755,size=64k") < 0)
 		die("mount tmpfs on /dev");
 	for (size_t i = 0; i < sizeof(node) / sizeof(node[0]); i++) {
 		snprintf(p, sizeof(p), "/dev/%s", node[i]);
-		bind(root, p, p, 0);
+		bind(root, p, p, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 	}
-	/* gid 5 is the tty group; a user namespace may not map it (EINVAL). */
-	if (mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
-	    (errno != EINVAL || mount_fs(root, "/dev/pts", "devpts",
-					 MS_NOSUID | MS_NOEXEC,
-					 "newinstance,ptmxmode=0666,mode=0620") < 0))
+	/* A private devpts instance. gid 5 is the tty group; a user namespace
+	 * may not map it (EINVAL), then the mount goes without it. */
+	rc = mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts);
+	if (rc < 0 && errno == EINVAL) {
+		pts[strlen(pts) - strlen(",gid=5")] = '\0';
+		rc = mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			      pts);
+	}
+	if (rc < 0)
 		die("mount devpts on /dev/pts");
+	/* POSIX shared memory, then the symlinks. */
 	if (mount_fs(root, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
 		     "mode=1777") < 0)
 		die("mount tmpfs on /dev/shm");
@@ -213,7 +220,8 @@ static void make_dev(int root)
 	close(dev);
 	/* By name: descriptor 0 may come from another mount namespace. */
 	if (isatty(0) && (tty = ttyname(0)))
-		bind(root, tty, "/dev/console", 0);
+		bind(root, tty, "/dev/console", MOUNT_ATTR_NOSUID |
+		     MOUNT_ATTR_NOEXEC);
 }
 
 /* -x: look prog up on the host's PATH now, as execvp(3) would. */
@@ -255,20 +263,23 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	char **binds, **masks, **ros, *newroot;
 	const char *workdir = "/";
-	int nb = 0, nm = 0, nr = 0, nk = 0, *keep, c, err, root, prog = -1;
+	char **binds, **masks, **ros, *newroot;
+	int nb = 0, nm = 0, nr = 0, c, err, fd, root, prog = -1;
 	int proc = 0, dev = 0, sys = 0, tmp = 0, rdonly = 0, host = 0;
 	struct statx stx;
 	unsigned long n;
 
 	progname = "pivot";
-	binds = calloc((size_t)argc, sizeof(*binds));
-	masks = calloc((size_t)argc, sizeof(*masks));
-	ros = calloc((size_t)argc, sizeof(*ros));
-	keep = calloc((size_t)argc, sizeof(*keep));
-	if (!binds || !masks || !ros || !keep)
+	binds = calloc(3 * (size_t)argc, sizeof(*binds));
+	if (!binds)
 		die("calloc");
+	masks = binds + argc;
+	ros = masks + argc;
+	/* No host descriptor crosses into the container unless kept: an open
+	 * directory is a way back out. Ours are all O_CLOEXEC anyway. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		die("close_range");
 	while ((c = getopt_long(argc, argv, "+pdstb:m:r:Rw:xk:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -285,7 +296,8 @@ int main(int argc, char **argv)
 		case 'k':
 			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
 				diex("keep-fd %s: not a descriptor", optarg);
-			keep[nk++] = (int)n;
+			if (fcntl((int)n, F_SETFD, 0) < 0)
+				die("keep-fd %lu", n);
 			break;
 		case 'h': usage(SYNOPSIS, 0);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -310,7 +322,7 @@ int main(int argc, char **argv)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make / private");
 
-	/* pivot_root(2) needs NEWROOT to be a mount point: bind it on itself. */
+	/* pivot_root(2) needs a mount point: bind NEWROOT on itself. */
 	if (!(stx.stx_attributes_mask & stx.stx_attributes &
 	      STATX_ATTR_MOUNT_ROOT) &&
 	    mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -341,19 +353,18 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nm; i++)
 		mask(root, masks[i]);
 
-	/* Read-only paths after the masks, recursively: a copy of the tree at
-	 * PATH, made read-only, mounted over PATH. */
+	/* Read-only paths after the masks, whole subtrees: PATH bound on
+	 * itself read-only (--ro /proc/sys needs --proc first). */
 	for (int i = 0; i < nr; i++) {
-		int fd = in_root(root, ros[i], 0, 0);
-
+		fd = in_root(root, ros[i], 0, 0);
 		if (fd < 0 && errno == ENOENT)
 			continue;
-		if (fd < 0 || bind_fd(fd, fd, 1, 1) < 0)
+		if (fd < 0 || bind_fd(fd, fd, MOUNT_ATTR_RDONLY) < 0)
 			die("ro %s", ros[i]);
 		close(fd);
 	}
 
-	/* The root itself last (mount points were created in it), on its top
+	/* The root itself last (mount points were created in it), its top
 	 * mount only: submounts keep their own flags. */
 	if (chdir(newroot) < 0)
 		die("chdir %s", newroot);
@@ -368,14 +379,6 @@ int main(int argc, char **argv)
 		die("detach the old root");
 	if (chdir("/") < 0 || chdir(workdir) < 0)
 		die("chdir %s", workdir);
-
-	/* No host descriptor crosses into the container unless named: an open
-	 * directory is a way back out. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		die("close_range");
-	for (int i = 0; i < nk; i++)
-		if (fcntl(keep[i], F_SETFD, 0) < 0)
-			die("keep-fd %d", keep[i]);
 	if (host)
 		execfd_or_die(prog, argv);
 	exec_or_die(argv);

@@ -1,0 +1,364 @@
+/* seccomp-load - load a seccomp filter from a profile, then execute a program
+ *
+ * usage: seccomp-load (--check PROFILE | PROFILE [--] prog [args...])
+ *
+ * Changes: sets no_new_privs (libseccomp's default, SCMP_FLTATR_CTL_NNP) and
+ * installs a seccomp filter built from PROFILE, a plain-text file of rules
+ * (the language is in seccomp-load(1), FILES). The filter covers the native
+ * architecture and its compat ones (x86 and x32 on x86_64, arm on aarch64)
+ * with the same rules, as Docker does: a 32-bit `int 0x80` cannot go around
+ * it, and 32-bit programs still run. Calls of any other architecture kill.
+ * A rule ending in `unless CAP` is skipped when CAP is in the effective set
+ * now: seccomp-load runs after cap-drop, so it sees the container's final
+ * capabilities. PROFILE given as /proc/self/fd/N (a descriptor carried
+ * across the root switch) is read from N, which is then closed.
+ *
+ * Does not: change capabilities or ids (cap-drop does, before it), or look
+ * at memory: conditions compare argument values, never what a pointer
+ * points to (see seccomp(2)). The profile must leave execve allowed.
+ *
+ * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
+#include "lib.h"
+
+#define SYNOPSIS "seccomp-load (--check PROFILE | PROFILE [--] prog [args...])"
+#define SPACE " \t\r\n"
+
+/* Capability names in number order, as in capabilities(7). */
+static const char capnames[] = "chown dac_override dac_read_search fowner "
+	"fsetid kill setgid setuid setpcap linux_immutable net_bind_service "
+	"net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module "
+	"sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice "
+	"sys_resource sys_time sys_tty_config mknod lease audit_write "
+	"audit_control setfcap mac_override mac_admin syslog wake_alarm "
+	"block_suspend audit_read perfmon bpf checkpoint_restore";
+
+/* The profile being read: file, line, the rest of the line, the filter. */
+struct prof {
+	const char *file;
+	unsigned line;
+	char *save;
+	scmp_filter_ctx ctx;
+	uint32_t dflt;
+};
+
+static void bad(const struct prof *p, const char *what, const char *word)
+	__attribute__((noreturn));
+static void bad(const struct prof *p, const char *what, const char *word)
+{
+	if (word)
+		diex("%s:%u: %s: %s", p->file, p->line, what, word);
+	diex("%s:%u: %s", p->file, p->line, what);
+}
+
+static char *next(struct prof *p) { return strtok_r(NULL, SPACE, &p->save); }
+
+/* Decimal or 0x hexadecimal, 64 bits. */
+static int parse_num(const char *s, uint64_t *out)
+{
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *d = s + 2 * hex;
+
+	if (!*d || strspn(d, hex ? "0123456789abcdefABCDEF" : "0123456789") !=
+	    strlen(d))
+		return -1;
+	errno = 0;
+	*out = strtoull(d, NULL, hex ? 16 : 10);
+	return errno ? -1 : 0;
+}
+
+/* errno N: a number up to MAX_ERRNO or a name such as ENOSYS. */
+static int parse_errno(const char *s)
+{
+	uint64_t n;
+
+	if (parse_num(s, &n) == 0)
+		return n <= 4095 ? (int)n : -1;
+	for (int e = 1; e <= 4095; e++)
+		if (strerrorname_np(e) && strcmp(strerrorname_np(e), s) == 0)
+			return e;
+	return -1;
+}
+
+static uint32_t parse_action(struct prof *p, const char *a)
+{
+	const char *n;
+	int e;
+
+	if (!a)
+		bad(p, "missing action", NULL);
+	if (strcmp(a, "allow") == 0)
+		return SCMP_ACT_ALLOW;
+	if (strcmp(a, "deny") == 0)
+		return SCMP_ACT_ERRNO(EPERM);
+	if (strcmp(a, "kill") == 0)
+		return SCMP_ACT_KILL;
+	if (strcmp(a, "kill-process") == 0)
+		return SCMP_ACT_KILL_PROCESS;
+	if (strcmp(a, "trap") == 0)
+		return SCMP_ACT_TRAP;
+	if (strcmp(a, "log") == 0)
+		return SCMP_ACT_LOG;
+	if (strcmp(a, "errno") != 0)
+		bad(p, "unknown action", a);
+	n = next(p);
+	if (!n)
+		bad(p, "missing errno value", NULL);
+	e = parse_errno(n);
+	if (e < 0)
+		bad(p, "unknown errno", n);
+	return SCMP_ACT_ERRNO(e);
+}
+
+/* argN OP VALUE, or argN &MASK == VALUE; w is "argN". */
+static struct scmp_arg_cmp parse_cond(struct prof *p, const char *w)
+{
+	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+	static const enum scmp_compare cmps[] = { SCMP_CMP_EQ, SCMP_CMP_NE,
+		SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_GT, SCMP_CMP_GE };
+	unsigned long arg;
+	uint64_t mask = 0, val;
+	char *op, *m = NULL, *v;
+	unsigned i;
+
+	if (strncmp(w, "arg", 3) || parse_ulong(w + 3, &arg) || arg > 5)
+		bad(p, "bad argument", w);
+	op = next(p);
+	if (op && op[0] == '&') {
+		m = op[1] ? op + 1 : next(p);
+		if (!m || parse_num(m, &mask))
+			bad(p, "bad mask", m ? m : op);
+		op = next(p);
+	}
+	if (!op)
+		bad(p, "incomplete condition", w);
+	for (i = 0; i < 6 && strcmp(op, ops[i]); i++)
+		;
+	if (i == 6 || (m && i != 0))
+		bad(p, "bad operator", op);
+	v = next(p);
+	if (!v)
+		bad(p, "incomplete condition", w);
+	if (parse_num(v, &val))
+		bad(p, "bad value", v);
+	if (m)
+		return (struct scmp_arg_cmp){ arg, SCMP_CMP_MASKED_EQ, mask, val };
+	return (struct scmp_arg_cmp){ arg, cmps[i], val, 0 };
+}
+
+static int cap_number(const char *name)
+{
+	const char *c = capnames;
+	size_t n, w;
+
+	if (strncasecmp(name, "cap_", 4) == 0)
+		name += 4;
+	n = strlen(name);
+	for (int i = 0; *c; i++, c += w + (c[w] == ' ')) {
+		w = strcspn(c, " ");
+		if (w == n && strncasecmp(c, name, n) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
+static int unless(struct prof *p)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	char *list = next(p), *extra = list ? next(p) : NULL, *c, *save;
+	int n, have = 0;
+
+	if (!list)
+		bad(p, "missing capability", NULL);
+	if (extra)
+		bad(p, "unexpected", extra);
+	if (syscall(SYS_capget, &hdr, d) < 0)
+		die("capget");
+	for (c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		n = cap_number(c);
+		if (n < 0)
+			bad(p, "unknown capability", c);
+		have |= d[n / 32].effective >> (n % 32) & 1;
+	}
+	return have;
+}
+
+/* default ACTION: the filter itself, for every architecture it covers. */
+static void start_filter(struct prof *p, const char *action)
+{
+	static const uint32_t compat[][2] = {
+		{ SCMP_ARCH_X86_64, SCMP_ARCH_X86 },
+		{ SCMP_ARCH_X86_64, SCMP_ARCH_X32 },
+		{ SCMP_ARCH_AARCH64, SCMP_ARCH_ARM },
+	};
+	const char *extra;
+	int rc;
+
+	if (p->ctx)
+		bad(p, "default given twice", NULL);
+	p->dflt = parse_action(p, action);
+	if ((extra = next(p)))
+		bad(p, "unexpected", extra);
+	p->ctx = seccomp_init(p->dflt);
+	if (!p->ctx)
+		diex("seccomp_init: failed");
+	/* Real errno values from the kernel instead of ECANCELED. */
+	rc = seccomp_attr_set(p->ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	for (unsigned i = 0; rc == 0 && i < 3; i++)
+		if (compat[i][0] == seccomp_arch_native()) {
+			rc = seccomp_arch_add(p->ctx, compat[i][1]);
+			rc = rc == -EEXIST ? 0 : rc;
+		}
+	if (rc < 0) {
+		errno = -rc;
+		die("seccomp_arch_add");
+	}
+}
+
+/* ACTION SYSCALL [CONDITION...] [unless CAP]; w is the action. */
+static void add_rule(struct prof *p, const char *w)
+{
+	struct scmp_arg_cmp cmp[6];
+	uint32_t act = parse_action(p, w);
+	char *name = next(p);
+	unsigned n = 0;
+	int nr, rc;
+
+	if (!name)
+		bad(p, "missing syscall", NULL);
+	/* A name libseccomp knows for another architecture only (vm86 on
+	 * x86_64) resolves to a negative pseudo number: accepted, it applies
+	 * where that call exists. Names nobody knows are errors. */
+	nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR)
+		bad(p, "unknown syscall", name);
+	while ((w = next(p)) && strcmp(w, "unless") != 0) {
+		if (n == 6)
+			bad(p, "too many conditions", w);
+		cmp[n++] = parse_cond(p, w);
+	}
+	/* A rule skipped for a capability, or one equal to the default. */
+	if ((w && unless(p)) || act == p->dflt)
+		return;
+	rc = seccomp_rule_add_array(p->ctx, act, nr, n, cmp);
+	if (rc < 0) {
+		errno = -rc;
+		die("%s:%u: rule for %s", p->file, p->line, name);
+	}
+}
+
+/* /proc/self/fd/N is read from N itself (the root switch may have left no
+ * /proc to reopen it through), from the start, as a reopen would. */
+static FILE *open_profile(const char *path)
+{
+	unsigned long fd;
+	FILE *f;
+
+	if (strncmp(path, "/proc/self/fd/", 14) == 0 &&
+	    parse_ulong(path + 14, &fd) == 0 && fd > 2 && fd < INT_MAX) {
+		if (lseek((int)fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+			die("open %s", path);
+		f = fdopen((int)fd, "r");
+	} else {
+		f = fopen(path, "re");
+	}
+	if (!f)
+		die("open %s", path);
+	return f;
+}
+
+static scmp_filter_ctx read_profile(const char *path)
+{
+	struct prof p = { path, 0, NULL, NULL, 0 };
+	FILE *f = open_profile(path);
+	char *buf = NULL, *w;
+	size_t size = 0;
+
+	while (getline(&buf, &size, f) >= 0) {
+		p.line++;
+		buf[strcspn(buf, "#")] = '\0';
+		w = strtok_r(buf, SPACE, &p.save);
+		if (!w)
+			continue;
+		if (strcmp(w, "default") == 0)
+			start_filter(&p, next(&p));
+		else if (!p.ctx)
+			bad(&p, "default action must come first", NULL);
+		else
+			add_rule(&p, w);
+	}
+	if (ferror(f))
+		die("read %s", path);
+	/* Closes the profile's descriptor: prog does not inherit it. */
+	fclose(f);
+	free(buf);
+	if (!p.ctx)
+		diex("%s: no default action", path);
+	return p.ctx;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	scmp_filter_ctx ctx;
+	const char *profile;
+	int c, check = 0, fd, rc;
+
+	progname = "seccomp-load";
+	while ((c = getopt_long(argc, argv, "+ch", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': check = 1; break;
+		case 'h': usage(SYNOPSIS, 0);
+		default: usage(SYNOPSIS, EXIT_SELF);
+		}
+	}
+	if (optind >= argc || (check && optind + 1 != argc))
+		usage(SYNOPSIS, EXIT_SELF);
+	profile = argv[optind++];
+	if (!check)
+		argv = prog_argv(argc, argv, optind, SYNOPSIS);
+	ctx = read_profile(profile);
+
+	/* --check: compile the filter to BPF, and throw it away. */
+	if (check) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("open /dev/null");
+		rc = seccomp_export_bpf(ctx, fd);
+		if (rc < 0) {
+			errno = -rc;
+			die("compile %s", profile);
+		}
+		return 0;
+	}
+
+	/* The filter: no_new_privs first, then seccomp(2) itself. */
+	rc = seccomp_load(ctx);
+	if (rc < 0) {
+		errno = -rc;
+		die("seccomp_load");
+	}
+	seccomp_release(ctx);
+	exec_or_die(argv);
+}

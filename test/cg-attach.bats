@@ -1,0 +1,353 @@
+#!/usr/bin/env bats
+# cg-attach: a cgroup below the caller's own, its limits seen acting,
+# --remove, on cgroup v1 (per-controller or hybrid) and pure v2 alike
+
+load 'lib/common'
+
+setup_file() {
+  # Every cgroup of this file is named $P-N; the last test checks that
+  # none is left.
+  export P="mustela-test-$$"
+}
+
+setup() {
+  need_root
+  V2=''
+  [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] || V2=1
+}
+
+teardown() {
+  local n
+  for n in $(find /sys/fs/cgroup -type d -name "$P-*" -printf '%f\n' | sort -u); do
+    cg-attach --remove "$n" 2>/dev/null || :
+  done
+  find /sys/fs/cgroup -depth -type d -name "$P-*" -exec rmdir {} + 2>/dev/null || :
+}
+
+# cgdirs NAME [CONTROLLER]: the directory of cgroup NAME below this shell's
+# own cgroup in every hierarchy (the cgroup2 one too on a hybrid layout),
+# or only in the one holding CONTROLLER (v1; pure v2 has one hierarchy).
+cgdirs() { # NAME [CONTROLLER]
+  awk -v name="$1" -v want="${2:-}" -v v2="$V2" '
+    FILENAME == "/proc/self/cgroup" {
+      split($0, f, ":"); c = f[2]; sub(/,.*/, "", c)
+      path[c] = f[3]; sub(/\/$/, "", path[c]); next
+    }
+    {
+      for (i = 7; $i != "-"; i++)
+        ;
+      key = "?"
+      if ($(i + 1) == "cgroup2" && (!v2 || $5 == "/sys/fs/cgroup") &&
+          (v2 || want == ""))
+        key = ""
+      else if ($(i + 1) == "cgroup" && !v2) {
+        n = split($(i + 3), o, ",")
+        for (j = 1; j <= n; j++)
+          if (o[j] in path && (want == "" || want == o[j]))
+            key = o[j]
+        if (want != "" && key != want)
+          key = "?"
+      }
+      if (key in path && !(key in seen)) {
+        seen[key]
+        print $5 path[key] "/" name
+      }
+    }' /proc/self/cgroup /proc/self/mountinfo
+}
+
+# pick V1 V2: the argument for this machine's cgroup version.
+pick() { # V1 V2
+  if [ -n "$V2" ]; then echo "$2"; else echo "$1"; fi
+}
+
+# cgcat CONTROLLER NAME V1FILE V2FILE: a control file of cgroup NAME.
+cgcat() { # CONTROLLER NAME V1FILE V2FILE
+  cat "$(cgdirs "$2" "$1")/$(pick "$3" "$4")"
+}
+
+# cpu_usec NAME: CPU time used in cgroup NAME, in microseconds.
+cpu_usec() { # NAME
+  if [ -n "$V2" ]; then
+    awk '$1 == "usage_usec" { print $2 }' "$(cgdirs "$1")/cpu.stat"
+  else
+    echo $(($(cat "$(cgdirs "$1" cpuacct)/cpuacct.usage") / 1000))
+  fi
+}
+
+now_usec() {
+  local t=$EPOCHREALTIME
+  echo $((10#${t%.*}${t#*.}))
+}
+
+# wait_in NAME PID: wait until process PID is in cgroup NAME.
+wait_in() { # NAME PID
+  local procs
+  procs="$(cgdirs "$1" | head -n 1)/cgroup.procs"
+  for _ in $(seq 100); do
+    ! grep -qx "$2" "$procs" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  echo "process $2 is not in $procs"
+  return 1
+}
+
+@test "cg-attach: -h prints the usage on stdout, exit 0" {
+  run -0 cg-attach -h
+  assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME'
+}
+
+@test "cg-attach: no program is a usage error, 125" {
+  run -125 cg-attach --name "$P-1"
+  assert_output --partial 'cg-attach: usage:'
+  [ -z "$(cgdirs "$P-1" | xargs ls -d 2>/dev/null)" ]
+}
+
+@test "cg-attach: unknown option is a usage error, 125" {
+  run -125 cg-attach --bogus x
+  assert_line --index 0 --partial "unrecognized option '--bogus'"
+}
+
+@test "cg-attach: bad values are named, 125" {
+  run -125 cg-attach --memory 12Q -- true
+  assert_output 'cg-attach: bad size: 12Q'
+  run -125 cg-attach --cpus 0.5x -- true
+  assert_output 'cg-attach: bad cpus: 0.5x'
+  run -125 cg-attach --cpu-shares 1 -- true
+  assert_output 'cg-attach: bad cpu shares: 1'
+  run -125 cg-attach --cpu-weight 10001 -- true
+  assert_output 'cg-attach: bad cpu weight: 10001'
+  run -125 cg-attach --name a/b -- true
+  assert_output 'cg-attach: bad name: a/b'
+  run -125 cg-attach --parent /a/../b -- true
+  assert_output 'cg-attach: bad parent: /a/../b'
+  run -125 cg-attach --memory-swap 64M -- true
+  assert_output 'cg-attach: --memory-swap needs --memory'
+  run -125 cg-attach --memory 32M --memory-swap 16M -- true
+  assert_output 'cg-attach: --memory-swap is less than --memory'
+  run -125 cg-attach --cpu-period 50000 -- true
+  assert_output 'cg-attach: --cpu-period needs --cpu-quota or --cpus'
+  run -125 cg-attach --cpus 1 --cpu-quota 1000 -- true
+  assert_output --partial 'cg-attach: usage:'
+}
+
+@test "cg-attach: exit codes: 127 not found, 126 not executable, status, signal" {
+  run -127 cg-attach --name "$P-1" -- /nonexistent
+  assert_output 'cg-attach: exec /nonexistent: No such file or directory'
+  run -126 cg-attach --name "$P-2" -- /etc/passwd
+  assert_output 'cg-attach: exec /etc/passwd: Permission denied'
+  run -3 cg-attach --name "$P-3" -- sh -c 'exit 3'
+  run -143 cg-attach --name "$P-4" -- sh -c 'kill -TERM $$'
+}
+
+@test "cg-attach: a failed exec leaves the cgroup; --remove removes it" {
+  local d
+  run -126 cg-attach --name "$P-1" -- /etc/passwd
+  for d in $(cgdirs "$P-1"); do assert_dir_exists "$d"; done
+  run -0 cg-attach --remove "$P-1"
+  assert_output ''
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
+}
+
+@test "cg-attach: the cgroup is below the caller's own, in every hierarchy" {
+  local d expected
+  # the caller's own line, with /NAME added: 4:memory:/a/b -> 4:memory:/a/b/NAME
+  expected=$(sed -e 's#/$##' -e "s#\$#/$P-1#" /proc/self/cgroup)
+  run -0 cg-attach --name "$P-1" -- cat /proc/self/cgroup
+  assert_output "$expected"
+  [ -n "$(cgdirs "$P-1")" ]
+  for d in $(cgdirs "$P-1"); do assert_dir_exists "$d"; done
+}
+
+@test "cg-attach: the default name is mustela-PID" {
+  run -0 cg-attach -- sh -c 'echo $$; cat /proc/self/cgroup'
+  local pid=${lines[0]}
+  assert_line --index 1 --regexp "/mustela-$pid\$"
+  run -0 cg-attach --remove "mustela-$pid"
+}
+
+@test "cg-attach: --memory 32M: writing it, and a 100M buffer is OOM-killed" {
+  run -0 cg-attach --name "$P-1" --memory 32M -- \
+    cat "$(cgdirs "$P-1" memory)/$(pick memory.limit_in_bytes memory.max)"
+  assert_output 33554432
+  # dd fills one 100M buffer: over the limit, the kernel kills it (SIGKILL)
+  run -137 cg-attach --name "$P-2" --memory 32M -- \
+    dd if=/dev/zero of=/dev/null bs=100M count=1
+  run -0 cg-attach --name "$P-3" --memory 256M -- \
+    dd if=/dev/zero of=/dev/null bs=100M count=1
+  run -0 cg-attach --name "$P-4" --memory -1 -- true
+  run -0 cgcat memory "$P-4" memory.limit_in_bytes memory.max
+  assert_output "$(pick 9223372036854771712 max)"
+}
+
+@test "cg-attach: --memory-swap is memory+swap (v1 memsw, v2 swap.max = SIZE - memory)" {
+  run -0 cg-attach --name "$P-1" --memory 32M --memory-swap 64M -- true
+  run -0 cgcat memory "$P-1" memory.memsw.limit_in_bytes memory.swap.max
+  assert_output "$(pick 67108864 33554432)"
+  # memory+swap 64M: the 100M buffer is killed all the same
+  run -137 cg-attach --name "$P-1" --memory 32M --memory-swap 64M -- \
+    dd if=/dev/zero of=/dev/null bs=100M count=1
+  run -0 cg-attach --name "$P-2" --memory 32M --memory-swap -1 -- true
+  run -0 cgcat memory "$P-2" memory.memsw.limit_in_bytes memory.swap.max
+  assert_output "$(pick 9223372036854771712 max)"
+  # joining with limits below the old ones: written in an order that works
+  run -0 cg-attach --name "$P-1" --memory 16M --memory-swap 20M -- true
+  run -0 cgcat memory "$P-1" memory.limit_in_bytes memory.max
+  assert_output 16777216
+  run -0 cgcat memory "$P-1" memory.memsw.limit_in_bytes memory.swap.max
+  assert_output "$(pick 20971520 4194304)"
+}
+
+@test "cg-attach: --pids-max 5: the fifth fork fails" {
+  run -0 cg-attach --name "$P-1" --pids-max 5 -- cat "$(cgdirs "$P-1" pids)/pids.max"
+  assert_output 5
+  run cg-attach --name "$P-1" -- \
+    sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 30 >/dev/null 2>&1 & done'
+  assert_output --regexp '[Ff]ork'
+  # the shell and four sleeps made five; the sleeps are left
+  run -0 cat "$(cgdirs "$P-1" pids)/cgroup.procs"
+  assert_equal "${#lines[@]}" 4
+}
+
+@test "cg-attach: --cpus 0.3: a busy loop gets about 30% of a CPU" {
+  local start end used
+  start=$(now_usec)
+  run -124 cg-attach --name "$P-1" --cpus 0.3 -- timeout 1 sh -c 'while :; do :; done'
+  end=$(now_usec)
+  used=$(cpu_usec "$P-1")
+  echo "used $used us in $((end - start)) us"
+  [ $((used * 100 / (end - start))) -ge 10 ]
+  [ $((used * 100 / (end - start))) -le 50 ]
+  if [ -n "$V2" ]; then
+    run -0 cgcat cpu "$P-1" - cpu.max
+    assert_output '30000 100000'
+  else
+    run -0 cgcat cpu "$P-1" cpu.cfs_quota_us -
+    assert_output 30000
+    run -0 cgcat cpu "$P-1" cpu.cfs_period_us -
+    assert_output 100000
+  fi
+}
+
+@test "cg-attach: --cpu-quota and --cpu-period" {
+  run -0 cg-attach --name "$P-1" --cpu-quota 20000 --cpu-period 50000 -- true
+  if [ -n "$V2" ]; then
+    run -0 cgcat cpu "$P-1" - cpu.max
+    assert_output '20000 50000'
+  else
+    run -0 cgcat cpu "$P-1" cpu.cfs_quota_us -
+    assert_output 20000
+    run -0 cgcat cpu "$P-1" cpu.cfs_period_us -
+    assert_output 50000
+  fi
+  run -0 cg-attach --name "$P-1" --cpu-quota -1 -- true
+  run -0 cgcat cpu "$P-1" cpu.cfs_quota_us cpu.max
+  assert_output "$(pick -1 'max 50000')"
+}
+
+@test "cg-attach: --cpu-shares and --cpu-weight convert like runc" {
+  run -0 cg-attach --name "$P-1" --cpu-shares 512 -- true
+  run -0 cgcat cpu "$P-1" cpu.shares cpu.weight
+  assert_output "$(pick 512 20)"
+  run -0 cg-attach --name "$P-2" --cpu-weight 100 -- true
+  run -0 cgcat cpu "$P-2" cpu.shares cpu.weight
+  # shares = 2 + ((100 - 1) * 262142) / 9999
+  assert_output "$(pick 2597 100)"
+}
+
+@test "cg-attach: --cpu-shares acts: 256 against 2597 on one CPU" {
+  local pa pb a0 b0 a1 b1
+  cg-attach --name "$P-1" --cpuset-cpus 0 --cpu-shares 256 -- \
+    sh -c 'while :; do :; done' >/dev/null 2>&1 &
+  pa=$!
+  cg-attach --name "$P-2" --cpuset-cpus 0 --cpu-weight 100 -- \
+    sh -c 'while :; do :; done' >/dev/null 2>&1 &
+  pb=$!
+  wait_in "$P-1" "$pa"
+  wait_in "$P-2" "$pb"
+  # one second while both loops run
+  a0=$(cpu_usec "$P-1") b0=$(cpu_usec "$P-2")
+  sleep 1
+  a1=$(cpu_usec "$P-1") b1=$(cpu_usec "$P-2")
+  kill -KILL "$pa" "$pb"
+  echo "256: $((a1 - a0)) us, 2597: $((b1 - b0)) us"
+  [ $((b1 - b0)) -gt $((3 * (a1 - a0))) ]
+}
+
+@test "cg-attach: --cpuset-cpus and --cpuset-mems, seen in /proc/self/status" {
+  run -0 cg-attach --name "$P-1" --cpuset-cpus 0 --cpuset-mems 0 -- \
+    grep _allowed_list /proc/self/status
+  assert_output $'Cpus_allowed_list:\t0\nMems_allowed_list:\t0'
+  # without the options the cgroup keeps its parent's CPUs (v1 copies them)
+  run -0 cg-attach --name "$P-2" -- grep Cpus_allowed_list /proc/self/status
+  assert_output "$(grep Cpus_allowed_list /proc/self/status)"
+}
+
+@test "cg-attach: joining an existing cgroup applies the new limits" {
+  run -0 cg-attach --name "$P-1" --pids-max 10 -- true
+  run -0 cg-attach --name "$P-1" --pids-max 7 -- cat /proc/self/cgroup
+  assert_output --partial "/$P-1"
+  run -0 cgcat pids "$P-1" pids.max pids.max
+  assert_output 7
+}
+
+@test "cg-attach: a failure before the exec removes what it made" {
+  local d
+  run -125 cg-attach --name "$P-1" --cpuset-cpus 4095 -- true
+  assert_output --regexp "^cg-attach: write $(cgdirs "$P-1" cpuset)/cpuset.cpus: [A-Z]"
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
+}
+
+@test "cg-attach: --remove kills what is left and removes every hierarchy's directory" {
+  local pid d
+  cg-attach --name "$P-1" -- sleep 1000 >/dev/null 2>&1 &
+  pid=$!
+  wait_in "$P-1" "$pid"
+  # a nested cgroup goes too
+  mkdir "$(cgdirs "$P-1" | head -n 1)/inner"
+  run -0 cg-attach --remove "$P-1"
+  assert_output ''
+  run -137 wait "$pid"
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
+}
+
+@test "cg-attach: --remove of a missing cgroup, 125" {
+  run -125 cg-attach --remove "$P-nope"
+  assert_output "cg-attach: remove $P-nope: No such file or directory"
+  run -125 cg-attach --remove "$P-nope" -- true
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --memory 1G --remove "$P-nope"
+  assert_output --partial 'cg-attach: usage:'
+}
+
+@test "cg-attach: --parent PATH: same place from any cgroup, for create and remove" {
+  local d
+  run -0 cg-attach --parent "/$P-p" --name "$P-1" --pids-max 20 -- cat /proc/self/cgroup
+  assert_output "$(sed "s#:[^:]*\$#:/$P-p/$P-1#" /proc/self/cgroup)"
+  run -0 find /sys/fs/cgroup -path "*/$P-p/$P-1/pids.max" -exec cat {} +
+  assert_output 20
+  # from another cgroup, the name alone is not found; with --parent it is
+  run -125 cg-attach --name "$P-2" -- cg-attach --remove "$P-1"
+  assert_output "cg-attach: remove $P-1: No such file or directory"
+  run -0 cg-attach --name "$P-3" -- cg-attach --parent "/$P-p" --remove "$P-1"
+  for d in $(find /sys/fs/cgroup -type d -name "$P-p"); do
+    assert_not_exists "$d/$P-1"
+    rmdir "$d"
+  done
+}
+
+@test "cg-attach: nested under a cgroup with processes: v1 works, v2 says why not" {
+  run cg-attach --name "$P-1" -- cg-attach --name "$P-2" --pids-max 9 -- \
+    cat /proc/self/cgroup
+  if [ -n "$V2" ]; then
+    assert_failure 125
+    assert_output --regexp "^cg-attach: write \\+pids to /sys/fs/cgroup.*/$P-1/cgroup.subtree_control: Device or resource busy \\(.*/$P-1 has processes: "
+  else
+    assert_success
+    assert_line --partial "pids:/$P-1/$P-2"
+  fi
+}
+
+@test "cg-attach: no cgroup of this file is left" {
+  run -0 find /sys/fs/cgroup -name "$P-*"
+  assert_output ''
+}
