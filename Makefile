@@ -13,7 +13,8 @@ WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load
+HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
+	layer-pack layer-unpack
 # Helpers that run after the root switch are static: nothing of theirs is
 # looked up in the container's root.
 STATIC = cap-drop seccomp-load
@@ -49,7 +50,8 @@ install: all
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	for f in $(FRONTENDS); do [ ! -f bin/$$f ] || \
 		install -m 755 bin/$$f $(DESTDIR)$(BINDIR); done
-	install -m 755 libexec/mustela/minc-* $(DESTDIR)$(LIBEXECDIR)/mustela
+	install -m 755 libexec/mustela/minc-* libexec/mustela/marten-* \
+		$(DESTDIR)$(LIBEXECDIR)/mustela
 	install -m 644 share/seccomp/*.policy $(DESTDIR)$(DATADIR)/seccomp
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 
