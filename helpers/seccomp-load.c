@@ -8,6 +8,10 @@
  * architecture and its compat ones (x86 and x32 on x86_64, arm on aarch64)
  * with the same rules, as Docker does: a 32-bit `int 0x80` cannot go around
  * it, and 32-bit programs still run. Calls of any other architecture kill.
+ * i386 also reaches the socket and SysV IPC calls through socketcall(2) and
+ * ipc(2), whose arguments lie in memory: a rule with conditions on one of
+ * them is left out of the i386 part (libseccomp would widen it to every
+ * call of that kind through socketcall/ipc); a rule without covers both.
  * A rule ending in `unless CAP` is skipped when CAP is in the effective set
  * now: seccomp-load runs after cap-drop, so it sees the container's final
  * capabilities. PROFILE given as /proc/self/fd/N (a descriptor carried
@@ -48,12 +52,13 @@ static const char capnames[] = "chown dac_override dac_read_search fowner "
 	"audit_control setfcap mac_override mac_admin syslog wake_alarm "
 	"block_suspend audit_read perfmon bpf checkpoint_restore";
 
-/* The profile being read: file, line, the rest of the line, the filter. */
+/* The profile being read: file, line, the rest of the line, the filter
+ * (i386 apart, merged at the end: see the header). */
 struct prof {
 	const char *file;
 	unsigned line;
 	char *save;
-	scmp_filter_ctx ctx;
+	scmp_filter_ctx ctx, i386;
 	uint32_t dflt;
 };
 
@@ -200,36 +205,54 @@ static int unless(struct prof *p)
 	return have;
 }
 
+/* A filter for the native architecture and the compat one given (0 for
+ * none), or for the compat one alone. */
+static scmp_filter_ctx new_filter(uint32_t dflt, uint32_t compat, int alone)
+{
+	scmp_filter_ctx ctx = seccomp_init(dflt);
+	int rc;
+
+	if (!ctx)
+		diex("seccomp_init: failed");
+	/* Real errno values from the kernel instead of ECANCELED. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (rc == 0 && compat)
+		rc = seccomp_arch_add(ctx, compat);
+	if (rc == 0 && alone)
+		rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+	if (rc < 0) {
+		errno = -rc;
+		die("seccomp_arch_add");
+	}
+	return ctx;
+}
+
 /* default ACTION: the filter itself, for every architecture it covers. */
 static void start_filter(struct prof *p, const char *action)
 {
-	static const uint32_t compat[][2] = {
-		{ SCMP_ARCH_X86_64, SCMP_ARCH_X86 },
-		{ SCMP_ARCH_X86_64, SCMP_ARCH_X32 },
-		{ SCMP_ARCH_AARCH64, SCMP_ARCH_ARM },
-	};
 	const char *extra;
-	int rc;
 
 	if (p->ctx)
 		bad(p, "default given twice", NULL);
 	p->dflt = parse_action(p, action);
 	if ((extra = next(p)))
 		bad(p, "unexpected", extra);
-	p->ctx = seccomp_init(p->dflt);
-	if (!p->ctx)
-		diex("seccomp_init: failed");
-	/* Real errno values from the kernel instead of ECANCELED. */
-	rc = seccomp_attr_set(p->ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	for (unsigned i = 0; rc == 0 && i < 3; i++)
-		if (compat[i][0] == seccomp_arch_native()) {
-			rc = seccomp_arch_add(p->ctx, compat[i][1]);
-			rc = rc == -EEXIST ? 0 : rc;
-		}
-	if (rc < 0) {
-		errno = -rc;
-		die("seccomp_arch_add");
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		p->ctx = new_filter(p->dflt, SCMP_ARCH_X32, 0);
+		p->i386 = new_filter(p->dflt, SCMP_ARCH_X86, 1);
+	} else if (seccomp_arch_native() == SCMP_ARCH_AARCH64) {
+		p->ctx = new_filter(p->dflt, SCMP_ARCH_ARM, 0);
+	} else {
+		p->ctx = new_filter(p->dflt, 0, 0);
 	}
+}
+
+/* socket and IPC calls i386 also makes through socketcall(2) or ipc(2):
+ * libseccomp gives them a pseudo number, rewritten to the multiplexer. */
+static int multiplexed_on_i386(const char *name)
+{
+	return seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name) < 0 &&
+	       seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_X86, name) >= 0;
 }
 
 /* ACTION SYSCALL [CONDITION...] [unless CAP]; w is the action. */
@@ -258,6 +281,8 @@ static void add_rule(struct prof *p, const char *w)
 	if ((w && unless(p)) || act == p->dflt)
 		return;
 	rc = seccomp_rule_add_array(p->ctx, act, nr, n, cmp);
+	if (rc == 0 && p->i386 && !(n && multiplexed_on_i386(name)))
+		rc = seccomp_rule_add_array(p->i386, act, nr, n, cmp);
 	if (rc < 0) {
 		errno = -rc;
 		die("%s:%u: rule for %s", p->file, p->line, name);
@@ -286,10 +311,11 @@ static FILE *open_profile(const char *path)
 
 static scmp_filter_ctx read_profile(const char *path)
 {
-	struct prof p = { path, 0, NULL, NULL, 0 };
+	struct prof p = { path, 0, NULL, NULL, NULL, 0 };
 	FILE *f = open_profile(path);
 	char *buf = NULL, *w;
 	size_t size = 0;
+	int rc;
 
 	while (getline(&buf, &size, f) >= 0) {
 		p.line++;
@@ -311,6 +337,11 @@ static scmp_filter_ctx read_profile(const char *path)
 	free(buf);
 	if (!p.ctx)
 		diex("%s: no default action", path);
+	/* One filter again; merging frees the i386 part. */
+	if (p.i386 && (rc = seccomp_merge(p.ctx, p.i386)) < 0) {
+		errno = -rc;
+		die("seccomp_merge");
+	}
 	return p.ctx;
 }
 
