@@ -289,18 +289,28 @@ static void add_rule(struct prof *p, const char *w)
 	}
 }
 
+/* N of a path /proc/self/fd/N (N > 2), or -1. */
+static int proc_fd(const char *path)
+{
+	unsigned long fd;
+
+	if (strncmp(path, "/proc/self/fd/", 14) == 0 &&
+	    parse_ulong(path + 14, &fd) == 0 && fd > 2 && fd < INT_MAX)
+		return (int)fd;
+	return -1;
+}
+
 /* /proc/self/fd/N is read from N itself (the root switch may have left no
  * /proc to reopen it through), from the start, as a reopen would. */
 static FILE *open_profile(const char *path)
 {
-	unsigned long fd;
+	int fd = proc_fd(path);
 	FILE *f;
 
-	if (strncmp(path, "/proc/self/fd/", 14) == 0 &&
-	    parse_ulong(path + 14, &fd) == 0 && fd > 2 && fd < INT_MAX) {
-		if (lseek((int)fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+	if (fd >= 0) {
+		if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
 			die("open %s", path);
-		f = fdopen((int)fd, "r");
+		f = fdopen(fd, "r");
 	} else {
 		f = fopen(path, "re");
 	}
@@ -367,6 +377,13 @@ int main(int argc, char **argv)
 	if (optind >= argc || (check && optind + 1 != argc))
 		usage(SYNOPSIS, EXIT_SELF);
 	profile = argv[optind++];
+	/* Started as /proc/self/fd/N, the way the chain carries the host's
+	 * binary across the root switch: prog must not inherit N, or root in
+	 * the container could reopen it for writing and replace the host's
+	 * seccomp-load (CVE-2019-5736). */
+	fd = proc_fd(argv[0]);
+	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+		die("close-on-exec %s", argv[0]);
 	if (!check)
 		argv = prog_argv(argc, argv, optind, SYNOPSIS);
 	ctx = read_profile(profile);

@@ -367,6 +367,18 @@ EOF
   assert_output 'seccomp-load: open /proc/self/fd/9: Bad file descriptor'
 }
 
+@test "seccomp-load: started as /proc/self/fd/N, prog does not inherit N" {
+  # the chain carries the host's static helper across the root switch as
+  # descriptor 3: left open, root in the container could write the binary
+  profile p 'default allow' 'errno EDOM keyctl'
+  run -0 sh -c "exec /proc/self/fd/3 /proc/self/fd/4 -- sh -c \
+    'ls -l /proc/\$\$/fd/3 || echo closed; \"\$0\" keyctl 1 || :' '$PROBE'" \
+    3<"$TOP/helpers/seccomp-load" 4<"$T/p"
+  assert_line --index 0 --partial 'No such file or directory'
+  assert_line --index 1 closed
+  assert_line --index 2 EDOM
+}
+
 @test "seccomp-load: default.policy with Docker's capabilities refuses what Docker refuses" {
   local call unfiltered filtered u f got='' want=''
   # each call with arguments the kernel answers differently when it runs
