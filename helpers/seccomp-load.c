@@ -4,7 +4,7 @@
  *
  * Changes: sets no_new_privs (libseccomp's default, SCMP_FLTATR_CTL_NNP) and
  * installs a seccomp filter built from PROFILE, a plain-text file of rules
- * (the language is in seccomp-load(1), FILES). The filter covers the native
+ * (the language is in seccomp-load(1)). The filter covers the native
  * architecture and its compat ones (x86 and x32 on x86_64, arm on aarch64)
  * with the same rules, as Docker does: a 32-bit `int 0x80` cannot go around
  * it, and 32-bit programs still run. Calls of any other architecture kill.
@@ -15,7 +15,8 @@
  * A rule ending in `unless CAP` is skipped when CAP is in the effective set
  * now: seccomp-load runs after cap-drop, so it sees the container's final
  * capabilities. PROFILE given as /proc/self/fd/N (a descriptor carried
- * across the root switch) is read from N, which is then closed.
+ * across the root switch) is read from N, which is then closed; started
+ * itself as /proc/self/fd/N, it makes N close-on-exec.
  *
  * Does not: change capabilities or ids (cap-drop does, before it), or look
  * at memory: conditions compare argument values, never what a pointer
