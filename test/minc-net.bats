@@ -1,0 +1,267 @@
+#!/usr/bin/env bats
+# minc-net: minc's networks (-n, -n raw, -n dens, -p, -n host), no leaks
+#
+# Every test makes its own network namespace H ("the host") and runs minc in
+# it with nsenter, so the machine's own links, routes, forwarding and
+# firewall are never touched; traffic goes only to addresses made here.
+
+load 'lib/common'
+
+NET=$TOP/libexec/mustela/minc-net
+
+setup() {
+  need_root
+  R=$(rootfs)
+  T=$(mktemp -d)
+  H=mtest-$$-$BATS_TEST_NUMBER O=''
+  PIDS=()
+  ip netns add "$H"
+  ip -n "$H" link set lo up
+}
+
+teardown() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill -9 "$p" 2>/dev/null || :
+  done
+  wait 2>/dev/null || :
+  in_h "$NET" sweep || :
+  ip netns del "$H" || :
+  [ -z "$O" ] || ip netns del "$O" || :
+  rm -rf "$T"
+}
+
+in_h() { # CMD...: run CMD in the test's "host" namespace
+  nsenter --net="/run/netns/$H" "$@"
+}
+
+wait_for() { # CMD...: retry CMD for up to 10 s
+  local i
+  for i in $(seq 100); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  echo "wait_for: gave up: $*" >&2
+  return 1
+}
+
+start() { # OUT MINC-ARGS...: start minc in H in the background; sets netid
+  local out=$1
+  shift
+  # nsenter executes into minc, which executes into minc-exec: one PID.
+  nsenter --net="/run/netns/$H" minc -r "$R" "$@" >"$out" 2>&1 3>&- &
+  PIDS+=($!)
+  netid=mustela-$!
+}
+
+listening() { # NETID PORT: a TCP socket listens on PORT in NETID's namespace
+  [ -n "$(nsenter --net="/run/netns/$1" ss -Hltn "sport = :$2" 2>/dev/null)" ]
+}
+
+addr_of() { # NETID: print the address of eth0 in NETID's namespace
+  local a
+  a=$(nsenter --net="/run/netns/$1" ip -4 -o addr show dev eth0)
+  a=${a#* inet }
+  echo "${a%%/*}"
+}
+
+leftovers() { # NETID...: print what the containers NETID... left, if anything
+  local n f
+  in_h ip -o link show | grep -o ' mustela[^:@]*' || :
+  in_h nft list tables | grep mustela || :
+  for n; do
+    [ ! -e "/run/netns/$n" ] || echo "/run/netns/$n"
+    for f in /run/mustela/net/*; do
+      [ -f "$f" ] && grep -qx "$n" "$f" && echo "lease $f"
+    done
+    [ ! -e "/run/mustela/net/$n" ] || echo "/run/mustela/net/$n"
+    [ ! -e "/run/mustela/net/$n.hosts" ] || echo "/run/mustela/net/$n.hosts"
+  done
+  [ "$(in_h cat /proc/sys/net/ipv4/ip_forward)" = 0 ] || echo "ip_forward 1"
+}
+
+@test "minc-net: -n: a namespace with only lo, up" {
+  run -0 in_h minc -r "$R" -n cat /proc/net/dev
+  assert_equal "$(grep -c : <<<"$output")" 1
+  assert_line --partial 'lo:'
+  run -0 in_h minc -r "$R" -n ip -o link show lo
+  assert_output --regexp 'LOOPBACK,UP'
+  run -0 in_h minc -r "$R" -n ping -c 1 -W 2 127.0.0.1
+}
+
+@test "minc-net: -n host: the host's namespace, its links" {
+  ip -n "$H" link add mhost0 type veth peer name mhost1
+  run -0 in_h minc -r "$R" -n host cat /proc/net/dev
+  assert_line --partial 'mhost0:'
+  run -0 in_h minc -r "$R" -n host readlink /proc/self/ns/net
+  assert_output "net:[$(stat -L -c %i "/run/netns/$H")]"
+}
+
+@test "minc-net: -n raw,IF moves IF in, and back out when the container ends" {
+  ip -n "$H" link add mraw0 type veth peer name mraw1
+  ip -n "$H" link set mraw0 up
+  run -0 in_h minc -r "$R" -n raw,mraw0 --cap-add net_admin sh -c \
+    'ip addr add 192.0.2.9/24 dev mraw0; ip -o addr show mraw0; ip -o link show'
+  assert_line --regexp '^[0-9]+: mraw0 +inet 192\.0\.2\.9/24 '
+  assert_equal "$(grep -c 'link/' <<<"$output")" 2
+  # Back in the host, as it left.
+  run -0 ip -n "$H" -o link show mraw0
+  assert_output --partial 'mraw0@mraw1'
+  run -0 in_h minc -r "$R" -n raw cat /proc/net/dev
+  refute_line --partial 'mraw0:'
+  assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: -n raw,IF: a missing IF, an unknown mode: clear message, 125" {
+  run -125 in_h minc -r "$R" -n raw,nosuch0 true
+  assert_output 'minc: --net raw,nosuch0: no such interface: nosuch0'
+  run -125 env MINC_NET=bogus "$NET" up "mustela-$$" box
+  assert_output 'minc: --net bogus: unknown mode (none, raw[,IF], dens, host)'
+  assert_equal "$(leftovers "mustela-$$")" ""
+}
+
+@test "minc-net: -n dens: an address, a default route, /etc/hosts names it" {
+  run -0 in_h minc -r "$R" -n dens --name box sh -c \
+    'ip -o -4 addr show eth0; ip route; cat /etc/hosts; hostname'
+  assert_line --regexp '^2: eth0 +inet 10\.88\.0\.[0-9]+/16 '
+  assert_line --partial 'default via 10.88.0.1 dev eth0'
+  local a=${lines[0]#* inet }
+  assert_line "$(printf '%s\tbox' "${a%%/*}")"
+  assert_line 'box'
+  assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: two dens containers exchange data over the bridge" {
+  start "$T/a" -n dens sh -c 'echo pong | nc -l -p 5000'
+  local a=$netid
+  wait_for listening "$a" 5000
+  run -0 in_h minc -r "$R" -n dens sh -c "echo ping | nc $(addr_of "$a") 5000"
+  assert_output pong
+  wait
+  assert_equal "$(cat "$T/a")" ping
+  assert_equal "$(leftovers "$a")" ""
+}
+
+@test "minc-net: -p: the host port reaches the container, from the host and other containers" {
+  start "$T/a" -p 8080:80 sh -c 'while :; do echo pong | nc -l -p 80; done'
+  local a=$netid
+  wait_for listening "$a" 80
+  ip -n "$H" link add mdum0 type veth peer name mdum1
+  ip -n "$H" addr add 192.0.2.1/24 dev mdum0
+  ip -n "$H" link set mdum0 up
+  ip -n "$H" link set mdum1 up
+  for dst in 127.0.0.1 192.0.2.1 10.88.0.1; do
+    run -0 in_h busybox nc "$dst" 8080 </dev/null
+    assert_output pong
+  done
+  for dst in 192.0.2.1 10.88.0.1; do
+    run -0 in_h minc -r "$R" -n dens nc "$dst" 8080 </dev/null
+    assert_output pong
+  done
+  # The container itself, through its published port (hairpin).
+  run -0 nsenter --net="/run/netns/$a" busybox nc 10.88.0.1 8080 </dev/null
+  assert_output pong
+}
+
+@test "minc-net: -p: a port in use, a malformed port: clear message, 125" {
+  start "$T/a" -p 8080:80 sleep 100
+  local a=$netid
+  wait_for in_h nft list map ip mustela ports 2>/dev/null
+  wait_for eval 'in_h nft list map ip mustela ports | grep -q 8080'
+  run -125 in_h minc -r "$R" -p 8080:80 true
+  assert_output 'minc: -p 8080: port in use'
+  # A socket of the host on the port.
+  in_h busybox nc -l -p 8082 </dev/null >/dev/null 3>&- &
+  PIDS+=($!)
+  wait_for eval "in_h ss -ltn | grep -q ':8082 '"
+  run -125 in_h minc -r "$R" -p 8082:80 true
+  assert_output 'minc: -p 8082: port in use'
+  run -125 in_h minc -r "$R" -p 8083:80 -p 8083:81 true
+  assert_output 'minc: -p 8083: given twice'
+  run -125 in_h minc -r "$R" -p 80:http true
+  assert_output 'minc: -p 80:http: not HOSTPORT:PORT[:udp]'
+  run -125 in_h minc -r "$R" -p 70000:80 true
+  assert_output 'minc: -p 70000:80: not HOSTPORT:PORT[:udp]'
+  # A udp port is not a tcp one: 8080/udp is free.
+  run -0 in_h minc -r "$R" -p 8080:80:udp true
+}
+
+@test "minc-net: dens: outbound NAT reaches a server in another namespace" {
+  O=mtest-$$-$BATS_TEST_NUMBER-o
+  ip netns add "$O"
+  ip -n "$H" link add mto0 type veth peer name eth0 netns "$O"
+  ip -n "$H" addr add 198.51.100.1/24 dev mto0
+  ip -n "$H" link set mto0 up
+  ip -n "$O" addr add 198.51.100.2/24 dev eth0
+  ip -n "$O" link set eth0 up
+  # O has no route to the containers' subnet: only NAT makes replies return.
+  run ! ip -n "$O" route get 10.88.0.2
+  nsenter --net="/run/netns/$O" sh -c 'echo from-outside | busybox nc -l -p 7000' \
+    >"$T/o" 2>&1 3>&- &
+  PIDS+=($!)
+  wait_for eval "nsenter --net=/run/netns/$O ss -ltn | grep -q ':7000 '"
+  run -0 in_h minc -r "$R" -n dens sh -c 'echo from-inside | nc 198.51.100.2 7000'
+  assert_output from-outside
+  wait
+  assert_equal "$(cat "$T/o")" from-inside
+  assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: --subnet: used; a bad one, an overlap with a host route: clear message" {
+  run -0 in_h minc -r "$R" --subnet 172.30.5.0/24 -n dens ip -o -4 addr show eth0
+  assert_output --partial 'inet 172.30.5.2/24 '
+  run -0 in_h env MINC_SUBNET=172.30.6.0/24 minc -r "$R" -n dens ip -o -4 addr show eth0
+  assert_output --partial 'inet 172.30.6.2/24 '
+  run -125 in_h minc -r "$R" --subnet 10.1.2.3 -n dens true
+  assert_output 'minc: --subnet 10.1.2.3: not an IPv4 CIDR from /8 to /30'
+  ip -n "$H" link add mdum0 type veth peer name mdum1
+  ip -n "$H" addr add 192.168.77.1/24 dev mdum0
+  ip -n "$H" link set mdum0 up
+  ip -n "$H" link set mdum1 up
+  run -125 in_h minc -r "$R" --subnet 192.168.0.0/16 -n dens true
+  assert_output 'minc: --subnet 192.168.0.0/16: overlaps a route of this host (dev mdum0)'
+  assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: 20 containers at once get 20 distinct addresses, and leave nothing" {
+  local i ids=()
+  for i in $(seq 20); do
+    start "$T/out.$i" -n dens -b "$T:/t" sh -c \
+      "ip -4 -o addr show eth0 >/t/addr.$i; while [ ! -e /t/go ]; do sleep 0.1; done"
+    ids+=("$netid")
+  done
+  wait_for eval '[ "$(ls "$T" | grep -c "^addr\.")" = 20 ] && [ -z "$(find "$T" -name "addr.*" -empty)" ]'
+  touch "$T/go"
+  wait
+  run -0 sh -c "cat '$T'/addr.* | grep -o 'inet [0-9.]*' | sort -u"
+  assert_equal "${#lines[@]}" 20
+  assert_equal "$(leftovers "${ids[@]}")" ""
+}
+
+@test "minc-net: SIGKILL of minc: the next run sweeps link, rule and lease" {
+  start "$T/a" -p 8080:80 sleep 100
+  local a=$netid
+  wait_for eval "in_h nft list map ip mustela ports 2>/dev/null | grep -q 8080"
+  kill -9 "${a#mustela-}"
+  wait
+  # What the killed run left: its link, rule and lease...
+  run -0 leftovers "$a"
+  assert_line --partial " $a"
+  assert_line --partial "lease /run/mustela/net/"
+  # ... go with the next run, and the bridge and NAT rules with it.
+  run -0 in_h minc -r "$R" -n dens true
+  assert_equal "$(leftovers "$a")" ""
+}
+
+@test "minc-net: SIGKILL of minc during set-up: minc-net sweep removes everything" {
+  local i ids=()
+  for i in 1 2 3 4 5 6; do
+    start "$T/a.$i" -p "808$i:80" true
+    ids+=("$netid")
+    sleep "0.$((i * 15))"
+    kill -9 "${netid#mustela-}" 2>/dev/null || :
+  done
+  wait
+  run -0 in_h "$NET" sweep
+  assert_equal "$(leftovers "${ids[@]}")" ""
+}
