@@ -1,0 +1,429 @@
+#!/usr/bin/env bats
+# marten: the image store, import, resolve, names, containers, commit,
+# export, minc -r IMAGE, pull and push, against umoci, skopeo, podman and
+# Debian's docker-registry on 127.0.0.1
+
+load 'lib/common'
+load 'lib/registry'
+
+setup_file() {
+  need_root
+  export FX=$BATS_FILE_TMPDIR/fx
+  mkdir -p "$FX"
+  build_fixtures "$FX"
+  # the reference tree of each fixture, as umoci unpacks it
+  for tag in layered amd64; do
+    umoci unpack --image "$FX/oci:$tag" "$FX/$tag.bundle" >/dev/null
+    tree_list "$FX/$tag.bundle/rootfs" >"$FX/$tag.tree"
+  done
+}
+
+setup() {
+  need_root
+  T=$(mktemp -d)
+  export MUSTELA_DIR=$T/store
+  mkdir -p "$T/mnt" "$T/outside"
+  echo precious >"$T/outside/file"
+}
+
+teardown() {
+  rm -rf "$T"
+}
+
+podman_() {
+  podman --root "$T/podman" --runroot "$T/podman-run" --storage-driver vfs \
+    --cgroup-manager cgroupfs --events-backend none "$@"
+}
+
+# A container as minc leaves it (containers/ID: image, root/ storage/
+# work/), having run COMMAND on the image's layers in a private mount
+# namespace. Prints the ID; the tree it saw is in $T/container.tree.
+fake_container() { # IMAGE COMMAND
+  local id c lower
+  id=$(tr -d - </proc/sys/kernel/random/uuid)
+  c=$MUSTELA_DIR/containers/$id
+  mkdir -p "$c/root" "$c/storage" "$c/work"
+  marten resolve "$1" | sed -n 's/^id //p' >"$c/image"
+  lower=$(marten resolve "$1" | sed -n 's/^lower //p')
+  unshare -m --propagation private overlay-mount --lower "$lower" \
+    --upper "$c/storage" --work "$c/work" "$c/root" -- \
+    bash -c "cd '$c/root' && $2 && $(declare -f tree_list); tree_list '$c/root'" \
+    >"$T/container.tree"
+  echo "$id"
+}
+
+@test "marten: -h prints the usage on stdout; no or an unknown command exits 1" {
+  run -0 marten -h
+  assert_line --index 0 'usage: marten [--debug] COMMAND [ARGS...]'
+  run -1 marten
+  assert_line --index 0 'usage: marten [--debug] COMMAND [ARGS...]'
+  run -1 marten frobnicate
+  assert_output 'marten: unknown command: frobnicate (see marten --help)'
+  run -1 marten pull --bogus x
+  assert_output 'marten: pull: unknown option: --bogus'
+}
+
+@test "marten: import a rootfs directory: one layer, the same tree, the same ID again" {
+  local rfs
+  rfs=$(rootfs)
+  run -0 marten import "$rfs" bb
+  assert_output --regexp '^[0-9a-f]{64}$'
+  id=$output
+  run -0 marten resolve bb
+  assert_line --index 0 "id $id"
+  assert_line --index 1 --regexp "^lower $MUSTELA_DIR/layers/[0-9a-f]{64}\$"
+  assert_line --index 2 "config $MUSTELA_DIR/images/$id/config.json"
+  assert_equal "${#lines[@]}" 3
+  assert_equal "$(image_tree bb "$T/mnt")" "$(tree_list "$rfs")"
+  run -0 marten import "$rfs"
+  assert_output "$id"
+  # the layer blob is gzip, its digest in the manifest; the config lists it
+  run -0 jq -r '.layers[0].mediaType' "$MUSTELA_DIR/images/$id/manifest.json"
+  assert_output application/vnd.oci.image.layer.v1.tar+gzip
+}
+
+@test "marten: import a rootfs tarball (gzip) gives the directory's image" {
+  local rfs
+  rfs=$(rootfs)
+  tar -C "$rfs" -czf "$T/rootfs.tar.gz" .
+  run -0 marten import "$rfs"
+  id=$output
+  run -0 marten import "$T/rootfs.tar.gz" fromtar
+  assert_output "$id"
+}
+
+@test "marten: resolve by name, name:latest, full or abbreviated ID; the config's lines" {
+  run -0 marten import oci:"$FX/oci":layered layered:v1
+  id=$output
+  for ref in layered:v1 "$id" "${id:0:7}" "sha256:$id"; do
+    run -0 marten resolve "$ref"
+    assert_line --index 0 "id $id"
+  done
+  run -0 marten resolve layered:v1
+  assert_equal "$(printf '%s\n' "${lines[@]:3}")" 'env FOO=bar
+env SPACES=a b  c
+workdir /home/user
+user 0:0
+arg /bin/sh
+arg -c
+arg echo "$FOO"'
+  # two layers, the topmost first
+  lower=${lines[1]#lower }
+  assert_equal "${lower%%:*}" "$MUSTELA_DIR/layers/$(jq -r '.rootfs.diff_ids[1]' "$MUSTELA_DIR/images/$id/config.json" | cut -d: -f2)"
+  marten tag "$id" plain
+  run -0 marten resolve plain
+  assert_line --index 0 "id $id"
+}
+
+@test "marten: resolve: an unknown image and an ambiguous ID exit 1 with one line" {
+  run -1 marten resolve nope
+  assert_output 'marten: image not found: nope'
+  marten import "$(rootfs)" >/dev/null
+  mkdir -p "$MUSTELA_DIR/images/$(printf 'a%.0s' $(seq 64))" \
+    "$MUSTELA_DIR/images/aaab$(printf '0%.0s' $(seq 60))"
+  run -1 marten resolve aaa
+  assert_output 'marten: ambiguous image ID: aaa'
+  run -1 marten resolve 0123456789
+  assert_output 'marten: image not found: 0123456789'
+}
+
+@test "marten: resolve refuses an image with a newline in its Cmd or Env" {
+  mkdir "$T/s"
+  echo x >"$T/s/f"
+  layer_tar "$T/s" "$T/l.tar" f
+  IMAGE_CONFIG='{"Cmd":["sh","-c","echo a\necho b"]}' layout_from_tars "$T/lay" "$T/l.tar"
+  run -0 marten import "$T/lay" nl
+  id=$output
+  run -1 marten resolve nl
+  assert_output "marten: image $id: a newline in its Env, Entrypoint, Cmd, WorkingDir or User"
+}
+
+@test "marten: an OCI layout (umoci): the stacked layers are umoci unpack's tree" {
+  run -0 marten import oci:"$FX/oci":layered
+  id=$output
+  m=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.name" == "layered") | .digest' "$FX/oci/index.json")
+  assert_equal "sha256:$id" "$(jq -r .config.digest "$FX/oci/blobs/sha256/${m#sha256:}")"
+  image_tree "$id" "$T/mnt" >"$T/ours"
+  diff "$T/ours" "$FX/layered.tree"
+  # what the hand-made layer did, seen in the stacked view
+  run -0 grep -E '^\./(etc/(group|added|cdev|fifo|owned)|home/user/(old|new)|bin/suid-tool) [a-z] ' "$T/ours"
+  assert_output "./bin/suid-tool f 4755 0:0 16  $(stat -c %Y "$FX/layered.bundle/rootfs/bin/suid-tool")
+./etc/added f 644 0:0 6  981173106
+./etc/cdev c 644 0:0 0  $(stat -c %Y "$FX/layered.bundle/rootfs/etc/cdev")
+./etc/fifo p 644 0:0 0  $(stat -c %Y "$FX/layered.bundle/rootfs/etc/fifo")
+./etc/owned f 644 1000:1000 6  $(stat -c %Y "$FX/layered.bundle/rootfs/etc/owned")
+./home/user/new f 644 0:0 4  $(stat -c %Y "$FX/layered.bundle/rootfs/home/user/new")"
+  grep -qx '# file: etc/added' "$T/ours"
+  grep -qx 'user.mustela="layered"' "$T/ours"
+  # one directory per layer, never one shared tree
+  assert_equal "$(ls "$MUSTELA_DIR/layers" | wc -l)" 2
+}
+
+@test "marten: docker-archive and oci-archive tarballs (skopeo) give the same image" {
+  run -0 marten import oci:"$FX/oci":layered
+  id=$output
+  skopeo copy -q oci:"$FX/oci":layered docker-archive:"$T/d.tar":test/layered:v2
+  skopeo copy -q oci:"$FX/oci":layered oci-archive:"$T/o.tar":layered
+  gzip -k "$T/d.tar"
+  run -0 marten import "$T/d.tar"
+  assert_output "$id"
+  run -0 marten import docker-archive:"$T/d.tar.gz"
+  assert_output "$id"
+  run -0 marten import oci-archive:"$T/o.tar":layered named
+  assert_output "$id"
+  run -0 marten images
+  # skopeo writes the name in its full form
+  assert_line --regexp "^${id:0:12}	[0-9.]+[KM]?	docker.io/test/layered:v2\$"
+  assert_line --regexp "^${id:0:12}	[0-9.]+[KM]?	named:latest\$"
+  image_tree test/layered:v2 "$T/mnt" >"$T/ours"
+  diff "$T/ours" "$FX/layered.tree"
+}
+
+@test "marten: an OCI index: the host's platform is taken" {
+  run -0 marten import oci:"$FX/oci":multi multi
+  id=$output
+  image_tree multi "$T/mnt" >"$T/ours"
+  diff "$T/ours" "$FX/amd64.tree"
+  run -0 jq -r .architecture "$MUSTELA_DIR/images/$id/config.json"
+  assert_output amd64
+}
+
+@test "marten: a corrupted blob is refused and nothing of it is kept" {
+  cp -a "$FX/oci" "$T/oci"
+  m=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.name" == "layered") | .digest' "$T/oci/index.json")
+  l=$(jq -r '.layers[1].digest' "$T/oci/blobs/sha256/${m#sha256:}")
+  printf 'X' | dd of="$T/oci/blobs/sha256/${l#sha256:}" bs=1 seek=100 conv=notrunc 2>/dev/null
+  run -1 marten import oci:"$T/oci":layered
+  assert_output "marten: blob $l: digest mismatch"
+  [ ! -e "$MUSTELA_DIR/blobs/sha256/${l#sha256:}" ]
+  assert_equal "$(ls "$MUSTELA_DIR/images")" ''
+  assert_equal "$(ls "$MUSTELA_DIR/tmp")" ''
+}
+
+# hostile_import KIND: build a one-layer image of that kind, import it:
+# it must fail, name the entry, and leave $T/outside and the store clean.
+hostile_import() {
+  run -1 marten import "$T/lay"
+  assert_line --index 0 "$1"
+  assert_line --index 1 --regexp '^marten: layer sha256:[0-9a-f]{64} refused$'
+  assert_equal "$(cat "$T/outside/file")" precious
+  assert_equal "$(ls "$T/outside")" file
+  assert_equal "$(ls -A "$MUSTELA_DIR/layers" "$MUSTELA_DIR/images" "$MUSTELA_DIR/tmp" | tr -d '\n')" "$MUSTELA_DIR/images:$MUSTELA_DIR/layers:$MUSTELA_DIR/tmp:"
+  rm -rf "$T/lay" "$T/s" "$T"/*.tar
+}
+
+@test "marten: hostile layers are refused with a clear error; the host is untouched" {
+  # ../ in a name
+  mkdir -p "$T/s" && echo evil >"$T/s/x"
+  tar -C "$T/s" -cPf "$T/e.tar" --transform "s,^x\$,../../../../../../../../..$T/outside/file," x
+  layout_from_tars "$T/lay" "$T/e.tar"
+  hostile_import "layer-unpack: ../../../../../../../../..$T/outside/file: name leaves the layer (..)"
+  # an absolute name
+  mkdir -p "$T/s" && echo evil >"$T/s/x"
+  tar -C "$T/s" -cPf "$T/e.tar" --transform "s,^x\$,$T/outside/new," x
+  layout_from_tars "$T/lay" "$T/e.tar"
+  hostile_import "layer-unpack: $T/outside/new: absolute name"
+  # a symlink planted, then written through
+  mkdir -p "$T/s" && ln -s "$T/outside" "$T/s/l"
+  tar -C "$T/s" -cf "$T/e.tar" l
+  rm "$T/s/l" && mkdir "$T/s/l" && echo evil >"$T/s/l/file"
+  tar -C "$T/s" -rf "$T/e.tar" l/file
+  layout_from_tars "$T/lay" "$T/e.tar"
+  hostile_import 'layer-unpack: l/file: path goes through a symlink (l)'
+  # a hardlink to a file outside
+  mkdir -p "$T/s" && echo x >"$T/s/x" && ln "$T/s/x" "$T/s/y"
+  tar -C "$T/s" -cPf "$T/e.tar" --transform "s,^x\$,../../../../../../../..$T/outside/file,RSh" x y
+  layout_from_tars "$T/lay" "$T/e.tar"
+  hostile_import "layer-unpack: y: hardlink target ../../../../../../../..$T/outside/file: name leaves the layer (..)"
+  assert_equal "$(stat -c %h "$T/outside/file")" 1
+}
+
+@test "marten: images, tag, renamei, rmi of one name of several, inspect" {
+  run -0 marten import "$(rootfs)" one
+  id=$output
+  marten tag one two:v2
+  marten renamei two:v2 three
+  run -0 marten li
+  assert_output "ID	SIZE	NAME
+${id:0:12}	$(jq '.layers[0].size' "$MUSTELA_DIR/images/$id/manifest.json" | numfmt --to=iec)	one:latest
+${id:0:12}	$(jq '.layers[0].size' "$MUSTELA_DIR/images/$id/manifest.json" | numfmt --to=iec)	three:latest"
+  run -0 marten images -l
+  assert_line --index 1 --partial "$id"
+  run -0 marten rmi three
+  assert_output 'marten: untagged three:latest'
+  run -0 marten inspect one
+  assert_equal "$(jq -r .Id <<<"$output")" "sha256:$id"
+  assert_equal "$(jq -r '.RepoTags | join(",")' <<<"$output")" one:latest
+  assert_equal "$(jq -r .Digest <<<"$output")" "sha256:$(sha256sum <"$MUSTELA_DIR/images/$id/manifest.json" | cut -d' ' -f1)"
+  assert_equal "$(jq -r '.Layers | length' <<<"$output")" 1
+  run -1 marten inspect nothing
+  assert_output 'marten: no such image or container: nothing'
+  run -1 marten tag one 'bad name'
+  assert_output 'marten: not a valid name: bad name'
+}
+
+@test "marten: rmi refuses an image a container uses; rmi and gc remove what no image uses" {
+  run -0 marten import "$(rootfs)" base
+  base=$output
+  cid=$(fake_container base 'echo hi >new')
+  run -1 marten rmi base
+  assert_output "marten: image $base is used by container $cid"
+  marten commit "$cid" child >/dev/null
+  marten rm "$cid"
+  assert_equal "$(ls "$MUSTELA_DIR/layers" | wc -l)" 2
+  run -0 marten rmi child
+  assert_output --regexp '^marten: deleted [0-9a-f]{64}$'
+  assert_equal "$(ls "$MUSTELA_DIR/layers" | wc -l)" 1
+  assert_equal "$(ls "$MUSTELA_DIR/blobs/sha256" | wc -l)" 3
+  # gc: a stray blob, a stray layer and a killed run's scratch go
+  echo stray >"$MUSTELA_DIR/blobs/sha256/$(printf 'f%.0s' $(seq 64))"
+  mkdir "$MUSTELA_DIR/layers/$(printf 'e%.0s' $(seq 64))" "$MUSTELA_DIR/tmp/99999999.x"
+  run -0 marten gc
+  assert_output 'marten: removed 2 unused blobs and layers'
+  assert_equal "$(ls "$MUSTELA_DIR/tmp")" ''
+  run -0 marten resolve base
+}
+
+@test "marten: lc, rename, rm; rm refuses a running container" {
+  marten import "$(rootfs)" base >/dev/null
+  cid=$(fake_container base true)
+  run -0 marten lc
+  assert_output "ID	IMAGE	STATUS	NAME
+${cid:0:12}	base:latest	stopped	-"
+  marten rename "${cid:0:6}" web
+  run -0 marten list -l
+  assert_line --index 1 "$cid	base:latest	stopped	web"
+  # running: its overlay is mounted in some mount namespace
+  c=$MUSTELA_DIR/containers/$cid
+  lower=$(marten resolve base | sed -n 's/^lower //p')
+  unshare -m --propagation private overlay-mount --lower "$lower" \
+    --upper "$c/storage" --work "$c/work" "$c/root" -- sleep 60 &
+  pid=$!
+  for _ in $(seq 50); do grep -q "/containers/$cid/storage" /proc/$pid/mountinfo 2>/dev/null && break; sleep 0.1; done
+  run -0 marten lc
+  assert_line --index 1 "${cid:0:12}	base:latest	running	web"
+  run -0 marten inspect web
+  assert_equal "$(jq -r .Status <<<"$output")" running
+  run -1 marten rm web
+  assert_output "marten: container $cid is running"
+  kill "$pid"
+  wait "$pid" || true
+  run -0 marten rm web
+  [ ! -e "$c" ]
+  run -1 marten rm web
+  assert_output 'marten: container not found: web'
+}
+
+@test "marten: commit: the container's tree as a new image; the same container, the same digests" {
+  marten import oci:"$FX/oci":layered layered >/dev/null
+  cid=$(fake_container layered 'rm etc/keep && echo hi >etc/new && rm -r home/user && mkdir home/user && echo y >home/user/z && mkdir -p srv && ln etc/new srv/hl')
+  [ -c "$MUSTELA_DIR/containers/$cid/storage/etc/keep" ]
+  run -0 marten commit "$cid" committed
+  id=$output
+  run -0 marten commit "$cid"
+  assert_output "$id"
+  # the new layer: OCI whiteouts, sorted, on top of the base's two
+  m=$MUSTELA_DIR/images/$id/manifest.json
+  assert_equal "$(jq '.layers | length' "$m")" 3
+  run -0 tar -tzf "$MUSTELA_DIR/blobs/sha256/$(jq -r '.layers[2].digest' "$m" | cut -d: -f2)"
+  assert_output 'etc/
+etc/.wh.keep
+etc/new
+home/
+home/user/
+home/user/.wh..wh..opq
+home/user/z
+srv/
+srv/hl'
+  image_tree committed "$T/mnt" >"$T/ours"
+  diff "$T/ours" "$T/container.tree"
+}
+
+@test "marten: export oci, oci-archive, docker-archive: skopeo, umoci, podman load read the same files" {
+  marten import oci:"$FX/oci":layered layered >/dev/null
+  cid=$(fake_container layered 'echo hi >etc/new && rm bin/suid-tool')
+  id=$(marten commit "$cid" out:v3)
+  image_tree out:v3 "$T/mnt" >"$T/ours"
+  marten export out:v3 oci:"$T/layout"
+  marten export out:v3 oci-archive:"$T/o.tar"
+  marten export out:v3 "$T/d.tar"
+  # skopeo reads each, and the image is the same image
+  for src in oci:"$T/layout":v3 oci-archive:"$T/o.tar":v3 docker-archive:"$T/d.tar"; do
+    run -0 skopeo inspect --config "$src"
+    assert_equal "$(jq -c .rootfs <<<"$output")" "$(jq -c .rootfs "$MUSTELA_DIR/images/$id/config.json")"
+  done
+  # the OCI layout keeps the manifest: the same digest
+  assert_equal "$(jq -r '.manifests[0].digest' "$T/layout/index.json")" \
+    "sha256:$(sha256sum <"$MUSTELA_DIR/images/$id/manifest.json" | cut -d' ' -f1)"
+  # umoci unpacks the layout into the same tree
+  umoci unpack --image "$T/layout:v3" "$T/bundle" >/dev/null
+  tree_list "$T/bundle/rootfs" >"$T/umoci"
+  diff "$T/ours" "$T/umoci"
+  # skopeo copies it on, and the copy unpacks the same
+  skopeo copy -q oci:"$T/layout":v3 oci:"$T/copy":v3
+  umoci unpack --image "$T/copy:v3" "$T/bundle2" >/dev/null
+  tree_list "$T/bundle2/rootfs" | diff "$T/ours" -
+  # podman loads the docker-archive and the oci-archive
+  run -0 podman_ load -i "$T/d.tar"
+  assert_line --partial 'Loaded image: localhost/out:v3'
+  run -0 podman_ load -i "$T/o.tar"
+  run -0 podman_ images --format '{{.ID}}' --no-trunc
+  assert_line "sha256:$id"
+  dir=$(podman_ image mount localhost/out:v3)
+  tree_list "$dir" | diff "$T/ours" -
+  podman_ image unmount -a >/dev/null
+  podman_ rmi -a -f >/dev/null
+}
+
+# minc -r IMAGE sleep N in the background (stdout and stderr to files);
+# sets pid to the host PID of that sleep once it runs.
+run_image() { # IMAGE
+  local n=$((7000 + RANDOM % 2000)) i
+  minc -r "$1" sleep "$n" >"$T/minc.out" 2>"$T/minc.err" &
+  for i in $(seq 100); do
+    pid=$(pgrep -fx "sleep $n") && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+@test "marten: minc -r IMAGE: the container's tree is umoci's; the container ID on stderr only" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  umoci unpack --image "$FX/oci:base" "$T/bundle" >/dev/null
+  run_image base
+  # the tree the container sees, but for what minc binds in
+  tree_list "/proc/$pid/root" | grep -Ev '^(\./etc/(hosts|hostname|resolv\.conf) |[0-9a-f]{32}  \./etc/(hosts|hostname|resolv\.conf)$)' >"$T/ours"
+  kill -KILL "$pid" # pid 1 of its namespace ignores TERM
+  wait
+  tree_list "$T/bundle/rootfs" | diff - "$T/ours"
+  assert_equal "$(cat "$T/minc.out")" ''
+  run -0 cat "$T/minc.err"
+  assert_output --regexp '^minc: container [0-9a-f]{32}$'
+  cid=${output#minc: container }
+  run -0 marten lc -l
+  assert_line --index 1 "$cid	base:latest	stopped	-"
+}
+
+@test "marten: minc -r IMAGE runs its Cmd with its Env, WorkingDir and User" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  run -0 --separate-stderr minc -r base
+  assert_output 'bar'
+  run -0 --separate-stderr minc -r base sh -c 'pwd; echo "$SPACES"; id -u'
+  assert_output $'/home/user\na b  c\n0'
+  run -0 --separate-stderr minc -r "$(marten resolve base | sed -n 's/^id //p' | cut -c1-10)" cat /etc/keep
+  assert_output keep
+  run -125 minc -r nosuchimage true
+  assert_output 'minc: rootdir nosuchimage: No such directory or image'
+}
+
+@test "marten: minc -r, commit, minc -r the commit: the changes are there" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  run -0 --separate-stderr minc -r base sh -c 'echo hi >/etc/new && rm /etc/keep && rm -r /home/user && mkdir /home/user && echo z >/home/user/z'
+  cid=$(marten lc -l | sed -n '2s/\t.*//p')
+  run -0 marten commit "$cid" changed
+  run -0 --separate-stderr minc -r changed sh -c 'cat /etc/new; ls /etc/keep 2>&1; ls /home/user'
+  assert_output $'hi\nls: /etc/keep: No such file or directory\nz'
+  # the committed image still runs the base's Cmd
+  run -0 --separate-stderr minc -r changed
+  assert_output bar
+}
