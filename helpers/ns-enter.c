@@ -11,7 +11,10 @@
  * (only lo, brought up), cgroup, pid and time. With --target PID they join
  * PID's namespaces instead (setns(2)): all of them as nsenter -a, or only the
  * types given; joining the mount namespace also takes PID's root and working
- * directory. --netns FILE joins a network namespace by path (ip netns).
+ * directory, and joining a user namespace makes the caller its root (as
+ * nsenter does), or prog would keep none of its capabilities. --netns FILE
+ * joins a network namespace by path (ip netns). Options are long only:
+ * nsenter's letters mean other things in the sibling helpers.
  *
  * Forks: the kernel puts only the caller's children in a new pid or time
  * namespace, so with --pid (new or joined) or --time ns-enter forks: the
@@ -34,6 +37,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -71,20 +76,23 @@ static const struct { const char *name; int type; } ns[NNS] = {
 
 struct idmap { unsigned long r[MAXMAP][3]; int n; };	/* in, out, count */
 
-static int add_range(struct idmap *m, const char *s)
+/* One IN:OUT:N range of --map-uid or --map-gid (opt names which). */
+static void add_range(struct idmap *m, const char *opt, const char *s)
 {
+	const char *arg = s;
 	char *end;
 
+	if (m->n == MAXMAP)
+		diex("%s %s: more than %d ranges", opt, arg, MAXMAP);
 	for (int i = 0; i < 3; i++, s = end + 1) {
 		errno = 0;
-		if (m->n == MAXMAP || *s < '0' || *s > '9')
-			return -1;
+		if (*s < '0' || *s > '9')
+			diex("%s %s: expected IN:OUT:N", opt, arg);
 		m->r[m->n][i] = strtoul(s, &end, 10);
 		if (errno || *end != (i < 2 ? ':' : '\0'))
-			return -1;
+			diex("%s %s: expected IN:OUT:N", opt, arg);
 	}
 	m->n++;
-	return 0;
 }
 
 static void write_file(const char *path, const char *text)
@@ -203,20 +211,28 @@ static void new_user(int map_root, struct idmap *uid, struct idmap *gid)
 /* Join PID's namespaces of the given types; returns the types joined. */
 static int join(const char *pid, int types)
 {
-	int fd[NNS], root = -1, cwd = -1, joined = 0, i, pass;
+	int dir, fd[NNS], root = -1, cwd = -1, joined = 0, i, pass;
 	struct stat mine, theirs;
 	char path[64];
 
-	/* Open everything first: once inside, /proc/PID may mean another
-	 * process. Namespaces we already share are skipped (nsenter -a). */
+	/* Open everything first, through one descriptor of /proc/PID: once
+	 * inside, /proc/PID may mean another process. Namespaces we already
+	 * share are skipped (nsenter -a). */
+	snprintf(path, sizeof(path), "/proc/%s", pid);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		die("target %s", pid);
+	}
 	for (i = 0; i < NNS; i++) {
 		fd[i] = -1;
 		if (!(types & ns[i].type))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, ns[i].name);
-		fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "ns/%s", ns[i].name);
+		fd[i] = openat(dir, path, O_RDONLY | O_CLOEXEC);
 		if (fd[i] < 0 || fstat(fd[i], &theirs) < 0)
-			die("open %s", path);
+			die("open /proc/%s/%s", pid, path);
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
 		if (stat(path, &mine) < 0)
 			die("stat %s", path);
@@ -226,13 +242,12 @@ static int join(const char *pid, int types)
 		}
 	}
 	if (fd[MNT] >= 0) {
-		snprintf(path, sizeof(path), "/proc/%s/root", pid);
-		root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		snprintf(path, sizeof(path), "/proc/%s/cwd", pid);
-		cwd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		root = openat(dir, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cwd = openat(dir, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (root < 0 || cwd < 0)
-			die("open %s", path);
+			die("open /proc/%s/%s", pid, root < 0 ? "root" : "cwd");
 	}
+	close(dir);
 	/* Namespace membership: two passes, as nsenter(1). A privileged
 	 * caller joins the others before the user namespace takes its host
 	 * privileges away; an unprivileged one only after it grants some. */
@@ -261,6 +276,18 @@ static int join(const char *pid, int types)
 			die("chroot /proc/%s/root", pid);
 		close(root);
 		close(cwd);
+	}
+	/* Ids, last (they may cost the capabilities the calls above need):
+	 * become root of the joined user namespace, as nsenter(1) does, or
+	 * the host's ids, unmapped there, would keep no capability across
+	 * exec. Supplementary groups go; setgroups may be denied there. */
+	if (joined & CLONE_NEWUSER) {
+		if (setgroups(0, NULL) < 0 && errno != EPERM)
+			die("setgroups");
+		if (setgid(0) < 0)
+			die("setgid 0 in /proc/%s/ns/user", pid);
+		if (setuid(0) < 0)
+			die("setuid 0 in /proc/%s/ns/user", pid);
 	}
 	return joined;
 }
@@ -346,24 +373,28 @@ static int relay(pid_t child, const sigset_t *set, int reap_all)
 
 int main(int argc, char **argv)
 {
+	/* Long options only: the letters nsenter(1) uses mean other things
+	 * in the sibling helpers (pivot -p --proc, -m --mask, -t --tmp). */
+	enum { PID = 256, MOUNT, UTS, IPC, NET, CGROUP, TIME, USER, TARGET,
+	       NETNS, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID, INIT, KILL, PIDFILE };
 	static const struct option longopts[] = {
-		{ "pid", no_argument, NULL, 'p' },
-		{ "mount", no_argument, NULL, 'm' },
-		{ "uts", no_argument, NULL, 'u' },
-		{ "ipc", no_argument, NULL, 'i' },
-		{ "net", no_argument, NULL, 'n' },
-		{ "cgroup", no_argument, NULL, 'C' },
-		{ "time", no_argument, NULL, 'T' },
-		{ "user", no_argument, NULL, 'U' },
-		{ "target", required_argument, NULL, 't' },
-		{ "netns", required_argument, NULL, 'N' },
-		{ "hostname", required_argument, NULL, 'H' },
-		{ "map-root", no_argument, NULL, 'r' },
-		{ "map-uid", required_argument, NULL, 'M' },
-		{ "map-gid", required_argument, NULL, 'G' },
-		{ "init", no_argument, NULL, 'I' },
-		{ "kill-with-parent", no_argument, NULL, 'K' },
-		{ "pidfile", required_argument, NULL, 'P' },
+		{ "pid", no_argument, NULL, PID },
+		{ "mount", no_argument, NULL, MOUNT },
+		{ "uts", no_argument, NULL, UTS },
+		{ "ipc", no_argument, NULL, IPC },
+		{ "net", no_argument, NULL, NET },
+		{ "cgroup", no_argument, NULL, CGROUP },
+		{ "time", no_argument, NULL, TIME },
+		{ "user", no_argument, NULL, USER },
+		{ "target", required_argument, NULL, TARGET },
+		{ "netns", required_argument, NULL, NETNS },
+		{ "hostname", required_argument, NULL, HOSTNAME },
+		{ "map-root", no_argument, NULL, MAP_ROOT },
+		{ "map-uid", required_argument, NULL, MAP_UID },
+		{ "map-gid", required_argument, NULL, MAP_GID },
+		{ "init", no_argument, NULL, INIT },
+		{ "kill-with-parent", no_argument, NULL, KILL },
+		{ "pidfile", required_argument, NULL, PIDFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -379,36 +410,29 @@ int main(int argc, char **argv)
 
 	progname = "ns-enter";
 	argv[0] = (char *)progname;	/* getopt's messages name argv[0] */
-	while ((c = getopt_long(argc, argv, "+pmuinCTUt:N:H:rM:G:IKP:h",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': types |= CLONE_NEWPID; break;
-		case 'm': types |= CLONE_NEWNS; break;
-		case 'u': types |= CLONE_NEWUTS; break;
-		case 'i': types |= CLONE_NEWIPC; break;
-		case 'n': types |= CLONE_NEWNET; break;
-		case 'C': types |= CLONE_NEWCGROUP; break;
-		case 'T': types |= CLONE_NEWTIME; break;
-		case 'U': types |= CLONE_NEWUSER; break;
-		case 't':
-			if (parse_ulong(optarg, &n) < 0 || n == 0)
-				usage(SYNOPSIS, EXIT_SELF);
+		case PID: types |= CLONE_NEWPID; break;
+		case MOUNT: types |= CLONE_NEWNS; break;
+		case UTS: types |= CLONE_NEWUTS; break;
+		case IPC: types |= CLONE_NEWIPC; break;
+		case NET: types |= CLONE_NEWNET; break;
+		case CGROUP: types |= CLONE_NEWCGROUP; break;
+		case TIME: types |= CLONE_NEWTIME; break;
+		case USER: types |= CLONE_NEWUSER; break;
+		case TARGET:
+			if (parse_ulong(optarg, &n) < 0 || n == 0 || n > INT_MAX)
+				diex("target %s: not a process id", optarg);
 			target = optarg;
 			break;
-		case 'N': netns = optarg; break;
-		case 'H': hostname = optarg; break;
-		case 'r': map_root = 1; break;
-		case 'M':
-			if (add_range(&uid, optarg) < 0)
-				usage(SYNOPSIS, EXIT_SELF);
-			break;
-		case 'G':
-			if (add_range(&gid, optarg) < 0)
-				usage(SYNOPSIS, EXIT_SELF);
-			break;
-		case 'I': init = 1; break;
-		case 'K': kill_parent = 1; break;
-		case 'P': pidfile = optarg; break;
+		case NETNS: netns = optarg; break;
+		case HOSTNAME: hostname = optarg; break;
+		case MAP_ROOT: map_root = 1; break;
+		case MAP_UID: add_range(&uid, "map-uid", optarg); break;
+		case MAP_GID: add_range(&gid, "map-gid", optarg); break;
+		case INIT: init = 1; break;
+		case KILL: kill_parent = 1; break;
+		case PIDFILE: pidfile = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
@@ -448,7 +472,9 @@ int main(int argc, char **argv)
 	} else {
 		if (netns) {
 			c = open(netns, O_RDONLY | O_CLOEXEC);
-			if (c < 0 || setns(c, CLONE_NEWNET) < 0)
+			if (c < 0)
+				die("open %s", netns);
+			if (setns(c, CLONE_NEWNET) < 0)
 				die("setns %s", netns);
 			close(c);
 		}
