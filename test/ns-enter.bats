@@ -44,7 +44,7 @@ nsof() {
 # Wait until FILE exists and is not empty (a pidfile, a ready mark).
 wait_file() {
   local i
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 500; i++)); do
     [ -s "$1" ] && return 0
     sleep 0.02
   done
@@ -55,7 +55,7 @@ wait_file() {
 # Wait until process PID is gone (or a zombie nobody has reaped yet).
 wait_gone() {
   local i s
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 500; i++)); do
     s=$(ps -o stat= -p "$1") || return 0
     case $s in Z*) return 0 ;; esac
     sleep 0.02
@@ -359,7 +359,7 @@ trapped() { # SIG WHO ARGS...
   start --pid --mount --uts --ipc --net --cgroup --hostname tgt -- sh -c \
     "mount -t proc proc $r/proc && exec chroot $r sh -c 'cd /etc && exec sleep 100'"
   # wait for the exec into the rootfs's sleep
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 500; i++)); do
     [ "$(readlink "/proc/$TP/cwd")" = "$r/etc" ] && break
     sleep 0.02
   done
@@ -434,7 +434,11 @@ trapped() { # SIG WHO ARGS...
   sh -c "ns-enter --kill-with-parent --pidfile $T/a -- sleep 100 3>&- &
     ns-enter --pid --kill-with-parent --pidfile $T/b -- sleep 100 3>&- &
     ns-enter --pidfile $T/c -- sleep 100 3>&- &
-    sleep 0.3; exec sleep 0.2"
+    n=0
+    until [ -s $T/a ] && [ -s $T/b ] && [ -s $T/c ] || [ \$((n += 1)) -gt 200 ]; do
+      sleep 0.05
+    done
+    exec sleep 0.2"
   PIDS+=("$(cat "$T/a")" "$(cat "$T/b")" "$(cat "$T/c")")
   wait_gone "$(cat "$T/a")"
   wait_gone "$(cat "$T/b")"
