@@ -27,6 +27,7 @@ setup() {
 }
 
 teardown() {
+  registry_stop
   rm -rf "$T"
 }
 
@@ -426,4 +427,167 @@ run_image() { # IMAGE
   # the committed image still runs the base's Cmd
   run -0 --separate-stderr minc -r changed
   assert_output bar
+}
+
+# The manifest digest of a tag of the fixture layout.
+fixture_digest() { # TAG
+  jq -r --arg t "$1" '.manifests[] | select(.annotations."org.opencontainers.image.ref.name" == $t) | .digest' "$FX/oci/index.json"
+}
+
+@test "marten: pull from a plain registry: umoci's tree; a second pull downloads nothing" {
+  registry_start plain "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered test/layered:v1
+  run -0 --separate-stderr marten pull "$REGISTRY/test/layered:v1"
+  id=$output
+  assert_equal "sha256:$id" "$(jq -r .config.digest "$FX/oci/blobs/sha256/$(fixture_digest layered | cut -d: -f2)")"
+  assert_equal "${stderr_lines[0]}" "marten: pulling $REGISTRY/test/layered:v1"
+  assert_equal "${#stderr_lines[@]}" 5 # pulling, 3 blobs, pulled
+  image_tree "$REGISTRY/test/layered:v1" "$T/mnt" | diff - "$FX/layered.tree"
+  image_tree test/layered:v1 "$T/mnt" | diff - "$FX/layered.tree"
+  gets=$(content_gets "$T/reg")
+  assert_equal "$(blob_gets "$T/reg")" 3
+  run -0 --separate-stderr marten pull "$REGISTRY/test/layered:v1"
+  assert_output "$id"
+  assert_equal "$(content_gets "$T/reg")" "$gets"
+  # the manifest digest names the same image
+  run -0 --separate-stderr marten pull "$REGISTRY/test/layered@$(fixture_digest layered)"
+  assert_output "$id"
+  assert_equal "$(content_gets "$T/reg")" "$gets"
+  # unqualified names go to MUSTELA_REGISTRY
+  MUSTELA_REGISTRY=$REGISTRY run -0 --separate-stderr marten pull test/layered:v1
+  assert_output "$id"
+  run -0 marten images
+  assert_line --regexp "^${id:0:12}	.*	$REGISTRY/test/layered@sha256:[0-9a-f]{64}\$"
+}
+
+@test "marten: pull: gzip, zstd and plain layers, OCI and Docker manifests: the same image" {
+  registry_start plain "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered t/zstd --dest-compress-format zstd
+  skopeo_to_registry oci:"$FX/oci":layered t/docker --format v2s2
+  for r in zstd docker; do
+    export MUSTELA_DIR=$T/store-$r
+    run -0 --separate-stderr marten pull "$REGISTRY/t/$r"
+    assert_equal "sha256:$output" "$(jq -r .config.digest "$FX/oci/blobs/sha256/$(fixture_digest layered | cut -d: -f2)")"
+    image_tree "t/$r" "$T/mnt" | diff - "$FX/layered.tree"
+  done
+  run -0 jq -r '[.layers[].mediaType] | unique | join(" ")' "$T"/store-zstd/images/*/manifest.json
+  assert_output 'application/vnd.oci.image.layer.v1.tar+zstd'
+  run -0 jq -r '[.mediaType, .layers[].mediaType] | unique | join(" ")' "$T"/store-docker/images/*/manifest.json
+  assert_output 'application/vnd.docker.distribution.manifest.v2+json application/vnd.docker.image.rootfs.diff.tar.gzip'
+  # skopeo compresses what it pushes: plain layers go up with marten push
+  tar -C "$(rootfs)" --exclude ./.done -cf "$T/1.tar" .
+  LAYER_PLAIN=1 layout_from_tars "$T/lay" "$T/1.tar" "$FX/layer2.tar"
+  umoci unpack --image "$T/lay:latest" "$T/bundle" >/dev/null
+  export MUSTELA_DIR=$T/store-up
+  marten import oci:"$T/lay":latest plain >/dev/null
+  marten push plain "$REGISTRY/t/plain" >/dev/null 2>&1
+  export MUSTELA_DIR=$T/store-plain
+  run -0 --separate-stderr marten pull "$REGISTRY/t/plain"
+  run -0 jq -r '[.layers[].mediaType] | unique | join(" ")' "$MUSTELA_DIR/images/$output/manifest.json"
+  assert_output 'application/vnd.oci.image.layer.v1.tar'
+  image_tree t/plain "$T/mnt" | diff - <(tree_list "$T/bundle/rootfs")
+}
+
+@test "marten: pull from an index: the host's platform, or --platform's" {
+  registry_start plain "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":multi t/multi --all
+  run -0 --separate-stderr marten pull "$REGISTRY/t/multi"
+  image_tree t/multi "$T/mnt" | diff - "$FX/amd64.tree"
+  run -0 --separate-stderr marten pull --platform linux/arm64 "$REGISTRY/t/multi:latest"
+  run -0 jq -r .architecture "$MUSTELA_DIR/images/$output/config.json"
+  assert_output arm64
+  run -1 --separate-stderr marten pull --platform linux/s390x "$REGISTRY/t/multi"
+  assert_equal "$stderr" "marten: pulling $REGISTRY/t/multi:latest
+marten: $REGISTRY/t/multi:latest: no image for linux/s390x (there are: linux/amd64 linux/arm64)"
+}
+
+@test "marten: pull refuses a corrupted or a cut blob and keeps nothing of it" {
+  registry_start plain "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered t/bad
+  m=$(fixture_digest layered)
+  l=$(jq -r '.layers[1].digest' "$FX/oci/blobs/sha256/${m#sha256:}")
+  b=$(registry_blob "$T/reg" "$l")
+  printf 'X' | dd of="$b" bs=1 seek=100 conv=notrunc 2>/dev/null
+  run -1 --separate-stderr marten pull "$REGISTRY/t/bad"
+  assert_equal "${stderr_lines[-1]}" "marten: blob $l: digest mismatch"
+  [ ! -e "$MUSTELA_DIR/blobs/sha256/${l#sha256:}" ]
+  assert_equal "$(ls "$MUSTELA_DIR/images" "$MUSTELA_DIR/tmp")" "$MUSTELA_DIR/images:
+
+$MUSTELA_DIR/tmp:"
+  truncate -s 100 "$b"
+  run -1 --separate-stderr marten pull "$REGISTRY/t/bad"
+  assert_equal "${stderr_lines[-1]}" "marten: blob $l: size 100, expected $(jq -r '.layers[1].size' "$FX/oci/blobs/sha256/${m#sha256:}")"
+  [ ! -e "$MUSTELA_DIR/blobs/sha256/${l#sha256:}" ]
+}
+
+@test "marten: pull: plain http only for registries named insecure" {
+  registry_start plain "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered t/x
+  n=$(grep -c 'curl/' "$T/reg/log")
+  MUSTELA_INSECURE_REGISTRIES=other run -1 --separate-stderr marten pull "$REGISTRY/t/x"
+  assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: request failed: HEAD https://$REGISTRY/v2/t/x/manifests/latest"
+  # the registry saw a TLS handshake it could not read, no request
+  assert_equal "$(grep -c 'curl/' "$T/reg/log")" "$n"
+}
+
+@test "marten: Basic auth (htpasswd): no, wrong and right credentials; never on curl's command line" {
+  registry_start basic "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered t/x --dest-creds "$REG_USER:$REG_PASS"
+  run -1 --separate-stderr marten pull "$REGISTRY/t/x"
+  assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: authentication required (marten pull --creds USER:PASS)"
+  run -1 --separate-stderr marten pull --creds "$REG_USER:wrong" "$REGISTRY/t/x"
+  assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: authentication failed"
+  # watch every curl's arguments while pulling
+  ( while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -a curl; done ) >"$T/cmdlines" &
+  watcher=$!
+  run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
+  kill "$watcher"
+  wait "$watcher" || true
+  image_tree t/x "$T/mnt" | diff - "$FX/layered.tree"
+  grep -q "curl .*$REGISTRY" "$T/cmdlines"
+  run -1 grep -aF 's3cr' "$T/cmdlines"
+  # push needs them too
+  id=$(marten resolve t/x | sed -n 's/^id //p')
+  run -0 --separate-stderr env MARTEN_CREDS="$REG_USER:$REG_PASS" marten push "$id" "$REGISTRY/t/y:v1"
+  assert_output "$(fixture_digest layered)"
+}
+
+@test "marten: Bearer tokens: pull and push get tokens for their scopes" {
+  registry_start bearer "$T/reg"
+  skopeo_to_registry oci:"$FX/oci":layered t/x --dest-creds "$REG_USER:$REG_PASS"
+  : >"$T/reg/token/scopes"
+  run -1 --separate-stderr marten pull "$REGISTRY/t/x"
+  assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: token refused by http://$TOKEN_SERVER/cgi-bin/token (HTTP 401)"
+  run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
+  image_tree t/x "$T/mnt" | diff - "$FX/layered.tree"
+  run -0 --separate-stderr marten push --creds "$REG_USER:$REG_PASS" t/x "$REGISTRY/t/pushed:v1"
+  assert_output "$(fixture_digest layered)"
+  run -0 sort -u "$T/reg/token/scopes"
+  assert_output 'repository:t/pushed:pull
+repository:t/pushed:pull,push
+repository:t/x:pull'
+  # the token's realm must be https too, unless named insecure
+  MUSTELA_INSECURE_REGISTRIES=$REGISTRY run -1 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x:other"
+  assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: token realm http://$TOKEN_SERVER/cgi-bin/token is not https"
+}
+
+@test "marten: commit, push, pull into another store: the same digests; skopeo reads the push" {
+  registry_start plain "$T/reg"
+  marten import oci:"$FX/oci":layered layered >/dev/null
+  cid=$(fake_container layered 'echo pushed >etc/pushed && rm etc/added')
+  id=$(marten commit "$cid" "$REGISTRY/mine/app:v1")
+  digest=sha256:$(sha256sum <"$MUSTELA_DIR/images/$id/manifest.json" | cut -d' ' -f1)
+  run -0 --separate-stderr marten push "$REGISTRY/mine/app:v1"
+  assert_output "$digest"
+  assert_equal "${#stderr_lines[@]}" 6 # pushing, 4 blobs, pushed
+  # pushed again, under another tag: every blob is there already
+  run -0 --separate-stderr marten push "$id" "$REGISTRY/mine/app:v2"
+  assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | grep -c '^marten: exists sha256:')" 4
+  run -0 skopeo inspect --tls-verify=false "docker://$REGISTRY/mine/app:v2"
+  assert_equal "$(jq -r .Digest <<<"$output")" "$digest"
+  export MUSTELA_DIR=$T/other
+  run -0 --separate-stderr marten pull "$REGISTRY/mine/app:v1"
+  assert_output "$id"
+  assert_equal "sha256:$(sha256sum <"$MUSTELA_DIR/images/$id/manifest.json" | cut -d' ' -f1)" "$digest"
+  image_tree "$id" "$T/mnt" | diff - "$T/container.tree"
 }

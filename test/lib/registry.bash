@@ -9,7 +9,9 @@
 # Everything lives under the directory given; processes are killed by PID.
 
 REG_USER=marten
-REG_PASS='s3cret "pass"'
+# quote, backslash, dollar and colon: what a curl config must escape (busybox
+# httpd, the token server, cannot take a space)
+REG_PASS='s3cr"e\t$x:y'
 
 free_port() {
   local p
@@ -51,7 +53,7 @@ printf 'Content-Type: application/json\r\n\r\n{"token":"%s.%s.%s"}\n' "\$h" "\$c
 EOF
   chmod 755 "$d/cgi-bin/token"
   busybox httpd -f -p "$TOKEN_SERVER" -h "$d" -c "$d/httpd.conf" \
-    -r mustela-token &
+    -r mustela-token >"$d/log" 2>&1 &
   TOKEN_PID=$!
 }
 
@@ -102,7 +104,18 @@ registry_stop() {
 
 # How many blob downloads the registry served (from its access log).
 blob_gets() { # DIR
-  grep -c 'GET /v2/[^ ]*/blobs/sha256:' "$1/log" || true
+  grep -c '"GET /v2/[^ ]*/blobs/sha256:[^ ]* HTTP/1.1" 200 ' "$1/log" || true
+}
+
+# How many GET requests of manifests and blobs the registry served.
+content_gets() { # DIR
+  grep -c '"GET /v2/[^ ]*/\(blobs\|manifests\)/[^ ]* HTTP/1.1" 200 ' "$1/log" || true
+}
+
+# The file where the registry keeps a blob.
+registry_blob() { # DIR DIGEST
+  local h=${2#sha256:}
+  echo "$1/storage/docker/registry/v2/blobs/sha256/${h:0:2}/$h/data"
 }
 
 # skopeo to and from the test registry (plain http, no TLS).
@@ -208,19 +221,25 @@ build_fixtures() { # DIR
 }
 
 # An OCI layout DIR holding one image (tag "latest") whose layers are the
-# given tar files, gzipped: for layers umoci would not write. The config's
-# "config" object is $IMAGE_CONFIG (JSON, default {}).
+# given tar files, gzipped (plain tar with LAYER_PLAIN=1): for layers umoci
+# would not write. The config's "config" object is $IMAGE_CONFIG (JSON,
+# default {}).
 layout_from_tars() { # DIR TAR...
-  local d=$1 t diffs='[]' layers='[]' h g c m
+  local d=$1 t diffs='[]' layers='[]' h g c m media=application/vnd.oci.image.layer.v1.tar
   shift
   mkdir -p "$d/blobs/sha256"
   for t in "$@"; do
     h=$(sha256sum <"$t" | cut -d' ' -f1)
-    gzip -n <"$t" >"$d/layer.gz"
+    if [ -n "${LAYER_PLAIN:-}" ]; then
+      cp "$t" "$d/layer.gz"
+    else
+      gzip -n <"$t" >"$d/layer.gz"
+      media=application/vnd.oci.image.layer.v1.tar+gzip
+    fi
     g=$(sha256sum <"$d/layer.gz" | cut -d' ' -f1)
     diffs=$(jq -c --arg h "sha256:$h" '. + [$h]' <<<"$diffs")
-    layers=$(jq -c --arg g "sha256:$g" --argjson s "$(stat -c %s "$d/layer.gz")" \
-      '. + [{mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: $g, size: $s}]' <<<"$layers")
+    layers=$(jq -c --arg g "sha256:$g" --argjson s "$(stat -c %s "$d/layer.gz")" --arg m "$media" \
+      '. + [{mediaType: $m, digest: $g, size: $s}]' <<<"$layers")
     mv "$d/layer.gz" "$d/blobs/sha256/$g"
   done
   jq -nc --argjson d "$diffs" --argjson c "${IMAGE_CONFIG:-{\}}" \
