@@ -355,3 +355,69 @@ host_mounts() {
   run -0 find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'
   assert_output ''
 }
+
+# cgroup_file PID FILE: FILE of minc PID's cgroup (v1: in any controller).
+cgroup_file() {
+  local f
+  for f in /sys/fs/cgroup/*/mustela-"$1"/"$2" /sys/fs/cgroup/*/*/*/mustela-"$1"/"$2" \
+    /sys/fs/cgroup/mustela-"$1"/"$2"; do
+    [ ! -e "$f" ] || { cat "$f"; return; }
+  done
+  echo "no $2 for mustela-$1" >&2
+  return 1
+}
+
+@test "minc: --mem-limit, --mem-swap, --cpu-shares, --cpu-quota reach the cgroup" {
+  minc -r "$R" --init --mem-limit 64M --mem-swap 128M --cpu-shares 512 --cpu-quota 50000 \
+    sh -c 'touch /ready; sleep 1234' &
+  pid=$!
+  until [ -n "$(cgroup_file "$pid" cgroup.procs 2>/dev/null)" ]; do sleep 0.05; done
+  if [ -e /sys/fs/cgroup/cgroup.subtree_control ]; then
+    assert_equal "$(cgroup_file "$pid" memory.max)" $((64 << 20))
+    assert_equal "$(cgroup_file "$pid" memory.swap.max)" $((64 << 20))
+    assert_equal "$(cgroup_file "$pid" cpu.max)" "50000 100000"
+  else
+    assert_equal "$(cgroup_file "$pid" memory.limit_in_bytes)" $((64 << 20))
+    assert_equal "$(cgroup_file "$pid" memory.memsw.limit_in_bytes)" $((128 << 20))
+    assert_equal "$(cgroup_file "$pid" cpu.shares)" 512
+    assert_equal "$(cgroup_file "$pid" cpu.cfs_quota_us)" 50000
+  fi
+  kill -TERM "$pid"
+  wait "$pid" || :
+  run -0 find /sys/fs/cgroup -maxdepth 4 -name "mustela-$pid"
+  assert_output ''
+}
+
+@test "minc: --usedev gives the host's /dev; --pivot is accepted" {
+  run -1 minc -r "$R" ls /dev/loop-control
+  run -0 minc -r "$R" --usedev ls /dev/loop-control
+  assert_output /dev/loop-control
+  run -0 minc -r "$R" --pivot true
+}
+
+@test "minc: --debugfs binds the host's debugfs; without it mounted, 125" {
+  if ! mountpoint -q /sys/kernel/debug; then
+    run -125 minc -r "$R" --debugfs true
+    assert_output 'minc: --debugfs: debugfs is not mounted on /sys/kernel/debug'
+  fi
+  # mounted in a private mount namespace of the test's own: the host's
+  # mount table is not touched
+  run -0 unshare -m --propagation private sh -c \
+    'mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+     minc -r "$1" --debugfs ls /sys/kernel/debug | grep -x sched' _ "$R"
+  assert_output sched
+}
+
+@test "minc: -X binds /tmp/.X11-unix and the XAUTHORITY file" {
+  # The socket directory is made here when the host has none (no X server),
+  # and removed again; a host's own is never touched (a private bind).
+  local made=''
+  [ -d /tmp/.X11-unix ] || { mkdir -m 1777 /tmp/.X11-unix && made=1; }
+  mkdir "$T/x11" && touch "$T/x11/X7" && echo cookie >"$T/xauth"
+  run -0 unshare -m --propagation private sh -c '
+    mount --bind "$2/x11" /tmp/.X11-unix || exit 9
+    XAUTHORITY=$2/xauth DISPLAY=:7 minc -r "$1" -X sh -c \
+      "ls /tmp/.X11-unix; cat \$XAUTHORITY; echo \$DISPLAY"' _ "$R" "$T"
+  [ -z "$made" ] || rmdir /tmp/.X11-unix
+  assert_output $'X7\ncookie\n:7'
+}
