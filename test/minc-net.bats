@@ -14,13 +14,14 @@ setup() {
   R=$(rootfs)
   T=$(mktemp -d)
   H=mtest-$$-$BATS_TEST_NUMBER O=''
-  PIDS=()
+  PIDS=() OLD_PATH=$PATH
   ip netns add "$H"
   ip -n "$H" link set lo up
 }
 
 teardown() {
   local p
+  export PATH=$OLD_PATH
   for p in "${PIDS[@]}"; do
     kill -9 "$p" 2>/dev/null || :
   done
@@ -56,6 +57,18 @@ start() { # OUT MINC-ARGS...: start minc in H in the background; sets netid
 
 listening() { # NETID PORT: a TCP socket listens on PORT in NETID's namespace
   [ -n "$(nsenter --net="/run/netns/$1" ss -Hltn "sport = :$2" 2>/dev/null)" ]
+}
+
+tools_but() { # TOOL...: PATH without TOOL... (links to all other programs)
+  local f t
+  mkdir "$T/bin"
+  for f in /usr/sbin/* /usr/bin/*; do
+    ln -sf "$f" "$T/bin/"
+  done
+  for t; do
+    rm "$T/bin/$t"
+  done
+  export PATH="$TOP/helpers:$TOP/bin:$T/bin"
 }
 
 addr_of() { # NETID: print the address of eth0 in NETID's namespace
@@ -132,13 +145,15 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
 }
 
 @test "minc-net: two dens containers exchange data over the bridge" {
-  start "$T/a" -n dens sh -c 'echo pong | nc -l -p 5000'
+  # The server answers once it has read the client's line.
+  start "$T/a" -n dens -b "$T:/t" \
+    nc -l -p 5000 -e sh -c 'read -r x; echo "$x" >/t/got; echo pong'
   local a=$netid
   wait_for listening "$a" 5000
   run -0 in_h minc -r "$R" -n dens sh -c "echo ping | nc $(addr_of "$a") 5000"
   assert_output pong
   wait
-  assert_equal "$(cat "$T/a")" ping
+  assert_equal "$(cat "$T/got")" ping
   assert_equal "$(leftovers "$a")" ""
 }
 
@@ -171,7 +186,7 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   run -125 in_h minc -r "$R" -p 8080:80 true
   assert_output 'minc: -p 8080: port in use'
   # A socket of the host on the port.
-  in_h busybox nc -l -p 8082 </dev/null >/dev/null 3>&- &
+  nsenter --net="/run/netns/$H" busybox nc -l -p 8082 </dev/null >/dev/null 3>&- &
   PIDS+=($!)
   wait_for eval "in_h ss -ltn | grep -q ':8082 '"
   run -125 in_h minc -r "$R" -p 8082:80 true
@@ -196,8 +211,8 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   ip -n "$O" link set eth0 up
   # O has no route to the containers' subnet: only NAT makes replies return.
   run ! ip -n "$O" route get 10.88.0.2
-  nsenter --net="/run/netns/$O" sh -c 'echo from-outside | busybox nc -l -p 7000' \
-    >"$T/o" 2>&1 3>&- &
+  nsenter --net="/run/netns/$O" busybox nc -l -p 7000 \
+    -e sh -c "read -r x; echo \"\$x\" >'$T/o'; echo from-outside" >/dev/null 2>&1 3>&- &
   PIDS+=($!)
   wait_for eval "nsenter --net=/run/netns/$O ss -ltn | grep -q ':7000 '"
   run -0 in_h minc -r "$R" -n dens sh -c 'echo from-inside | nc 198.51.100.2 7000'
@@ -221,6 +236,19 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   run -125 in_h minc -r "$R" --subnet 192.168.0.0/16 -n dens true
   assert_output 'minc: --subnet 192.168.0.0/16: overlaps a route of this host (dev mdum0)'
   assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: --subnet: no free address; another than the bridge's: clear message" {
+  start "$T/a" --subnet 10.99.0.0/30 -n dens sleep 100
+  local a=$netid
+  wait_for ip -n "$H" link show "$a"
+  run -125 in_h minc -r "$R" --subnet 10.99.0.0/30 -n dens true
+  assert_output 'minc: --subnet 10.99.0.0/30: no free address'
+  run -125 in_h minc -r "$R" --subnet 172.30.0.0/24 -n dens true
+  assert_output 'minc: --subnet 172.30.0.0/24: the bridge mustela0 has 10.99.0.0/30'
+  kill "${a#mustela-}"
+  wait
+  assert_equal "$(leftovers "$a")" ""
 }
 
 @test "minc-net: 20 containers at once get 20 distinct addresses, and leave nothing" {
@@ -264,4 +292,31 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   wait
   run -0 in_h "$NET" sweep
   assert_equal "$(leftovers "${ids[@]}")" ""
+}
+
+@test "minc-net: without nft, iptables: forwards, NAT, and nothing left" {
+  tools_but nft
+  start "$T/a" -p 8080:80 sh -c 'echo pong | nc -l -p 80'
+  local a=$netid
+  wait_for listening "$a" 80
+  run -0 in_h iptables-save -t nat
+  assert_line "-A MUSTELA-PRE -p tcp -m tcp --dport 8080 -m comment --comment $a -j DNAT --to-destination $(addr_of "$a"):80"
+  run -125 in_h minc -r "$R" -p 8080:81 true
+  assert_output 'minc: -p 8080: port in use'
+  run -0 in_h busybox nc 127.0.0.1 8080 </dev/null
+  assert_output pong
+  wait
+  run -0 in_h iptables-save
+  refute_output --partial MUSTELA
+  assert_equal "$(leftovers "$a")" ""
+}
+
+@test "minc-net: no ip, no nft nor iptables: clear message, 125, nothing left" {
+  tools_but nft iptables-restore
+  run -125 in_h minc -r "$R" -n dens true
+  assert_output 'minc: --net dens: nft: command not found (install nftables or iptables)'
+  rm "$T/bin/ip"
+  run -125 in_h minc -r "$R" -n raw true
+  assert_output 'minc: ip: command not found (install it)'
+  assert_equal "$(leftovers)" ""
 }
