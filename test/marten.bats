@@ -591,3 +591,49 @@ repository:t/x:pull'
   assert_equal "sha256:$(sha256sum <"$MUSTELA_DIR/images/$id/manifest.json" | cut -d' ' -f1)" "$digest"
   image_tree "$id" "$T/mnt" | diff - "$T/container.tree"
 }
+
+@test "marten: an archive whose files are symlinks to the host's is refused" {
+  mkdir -p "$T/s" "$T/d"
+  echo secret >"$T/s/secret"
+  tar -C "$T/s" -cf "$T/outside/secret.tar" secret
+  ln -s "$T/outside/secret.tar" "$T/d/layer.tar"
+  jq -nc --arg h "sha256:$(sha256sum <"$T/outside/secret.tar" | cut -d' ' -f1)" \
+    '{architecture: "amd64", os: "linux", config: {}, rootfs: {type: "layers", diff_ids: [$h]}}' >"$T/d/c.json"
+  echo '[{"Config":"c.json","RepoTags":["h:1"],"Layers":["layer.tar"]}]' >"$T/d/manifest.json"
+  tar -C "$T/d" -cf "$T/h.tar" .
+  run -1 marten import "$T/h.tar"
+  assert_output "marten: $T/h.tar: path leaves the archive: layer.tar"
+  # an OCI layout's blob, the same
+  layout_from_tars "$T/lay" "$T/outside/secret.tar"
+  l=$(ls "$T/lay/blobs/sha256" | head -n 1)
+  mv "$T/lay/blobs/sha256/$l" "$T/outside/blob"
+  ln -s "$T/outside/blob" "$T/lay/blobs/sha256/$l"
+  tar -C "$T/lay" -cf "$T/o.tar" .
+  run -1 marten import "$T/o.tar"
+  assert_output "marten: $T/o.tar: path leaves the archive: blobs/sha256/$l"
+  assert_equal "$(ls "$MUSTELA_DIR/images")" ''
+}
+
+@test "marten: import, minc -r, commit, export: skopeo copy and podman load give the same files back" {
+  marten import "$(rootfs)" rt >/dev/null
+  minc -r rt sh -c 'echo round >/etc/trip && rm /bin/ls && mkdir -p /srv/a && ln -s ../etc/trip /srv/a/l' 2>/dev/null
+  cid=$(marten lc -l | sed -n '2s/\t.*//p')
+  id=$(marten commit "$cid" rt:done)
+  image_tree rt:done "$T/mnt" >"$T/ours"
+  grep -q '^\./etc/trip f ' "$T/ours"
+  run -1 grep '^\./bin/ls ' "$T/ours"
+  marten export rt:done oci:"$T/layout"
+  marten export rt:done docker-archive:"$T/d.tar"
+  skopeo copy -q oci:"$T/layout":done oci:"$T/copy":done
+  umoci unpack --image "$T/copy:done" "$T/bundle" >/dev/null
+  tree_list "$T/bundle/rootfs" | diff "$T/ours" -
+  run -0 podman_ load -i "$T/d.tar"
+  dir=$(podman_ image mount localhost/rt:done)
+  tree_list "$dir" | diff "$T/ours" -
+  podman_ image unmount -a >/dev/null
+  podman_ rmi -a -f >/dev/null
+  # and back: the docker-archive imports as the same image
+  marten rmi rt:done >/dev/null 2>&1
+  run -0 marten import "$T/d.tar"
+  assert_output "$id"
+}
