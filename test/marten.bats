@@ -499,6 +499,12 @@ fixture_digest() { # TAG
   run -1 --separate-stderr marten pull --platform linux/s390x "$REGISTRY/t/multi"
   assert_equal "$stderr" "marten: pulling $REGISTRY/t/multi:latest
 marten: $REGISTRY/t/multi:latest: no image for linux/s390x (there are: linux/amd64 linux/arm64)"
+  # a Docker manifest list, the same
+  skopeo_to_registry oci:"$FX/oci":multi t/dlist --all --format v2s2
+  run -0 skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/t/dlist"
+  assert_equal "$(jq -r .mediaType <<<"$output")" application/vnd.docker.distribution.manifest.list.v2+json
+  run -0 --separate-stderr marten pull "$REGISTRY/t/dlist"
+  image_tree t/dlist "$T/mnt" | diff - "$FX/amd64.tree"
 }
 
 @test "marten: pull refuses a corrupted or a cut blob and keeps nothing of it" {
