@@ -498,6 +498,14 @@ int main(int argc, char **argv)
 		sigaddset(&relayed, SIGCHLD);
 		if (sigprocmask(SIG_BLOCK, &relayed, &saved) < 0)
 			die("sigprocmask");
+		/* An ignored signal is discarded even while blocked, and a shell
+		 * starts its background jobs with SIGINT and SIGQUIT ignored:
+		 * take them back to the default, which prog inherits too (its
+		 * shell could not trap them otherwise, as under runc). */
+		for (n = 1; n < NSIG; n++)
+			if (sigismember(&relayed, (int)n) == 1 &&
+			    signal((int)n, SIG_DFL) == SIG_ERR)
+				die("signal %lu", n);
 	}
 	if (fork_pid) {
 		if (pfd >= 0 && pipe2(sync, O_CLOEXEC) < 0)

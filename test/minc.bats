@@ -421,3 +421,34 @@ cgroup_file() {
   [ -z "$made" ] || rmdir /tmp/.X11-unix
   assert_output $'X7\ncookie\n:7'
 }
+
+@test "minc: SIGINT relayed; SIGKILL of the container's pid 1 is 137; -t keeps writes across SIGKILL" {
+  # bash starts background jobs with SIGINT ignored: give it back
+  env --default-signal=INT minc -r "$R" --pid-max 20 \
+    sh -c 'trap "exit 9" INT; sleep 1235 & wait' &
+  pid=$!
+  sleep 0.5
+  kill -INT "$pid"
+  status=0
+  wait "$pid" || status=$?
+  assert_equal "$status" 9
+  # the container's pid 1 killed from the host
+  minc -r "$R" sleep 1236 &
+  pid=$!
+  until c=$(pgrep -f '^sleep 1236$'); do sleep 0.05; done
+  kill -KILL "$c"
+  status=0
+  wait "$pid" || status=$?
+  assert_equal "$status" 137
+  # minc killed: the upper dir on disk keeps what was written
+  minc -t "$T/w" -r "$R" sh -c 'echo kept >/kept; sleep 1237' &
+  pid=$!
+  until [ -e "$T/w/storage/kept" ]; do sleep 0.05; done
+  kill -KILL "$pid"
+  wait "$pid" || :
+  sleep 0.3
+  run pgrep -f 'sleep 123[567]$'
+  assert_failure
+  assert_equal "$(cat "$T/w/storage/kept")" kept
+  assert_equal "$(host_mounts)" 0
+}
