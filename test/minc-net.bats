@@ -80,12 +80,12 @@ addr_of() { # NETID: print the address of eth0 in NETID's namespace
 
 leftovers() { # NETID...: print what the containers NETID... left, if anything
   local n f
-  in_h ip -o link show | grep -o ' mustela[^:@]*' || :
+  in_h ip -o link show | cut -d: -f2 | grep mustela || :
   in_h nft list tables | grep mustela || :
   for n; do
     [ ! -e "/run/netns/$n" ] || echo "/run/netns/$n"
     for f in /run/mustela/net/*; do
-      [ -f "$f" ] && grep -qx "$n" "$f" && echo "lease $f"
+      [ -f "$f" ] && grep -qx "$n" "$f" 2>/dev/null && echo "lease $f"
     done
     [ ! -e "/run/mustela/net/$n" ] || echo "/run/mustela/net/$n"
     [ ! -e "/run/mustela/net/$n.hosts" ] || echo "/run/mustela/net/$n.hosts"
@@ -281,17 +281,47 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   assert_equal "$(leftovers "$a")" ""
 }
 
-@test "minc-net: SIGKILL of minc during set-up: minc-net sweep removes everything" {
+@test "minc-net: SIGKILL of minc during set-up: the next run sweeps everything" {
   local i ids=()
-  for i in 1 2 3 4 5 6; do
-    start "$T/a.$i" -p "808$i:80" true
+  # Killed at 20, 50, ... 200 ms: before, during and after minc-net up
+  # (which, finding its minc gone, undoes itself).
+  for i in 0 1 2 3 4 5 6; do
+    start "$T/a.$i" -p "808$i:80" sleep 100
     ids+=("$netid")
-    sleep "0.$((i * 15))"
-    kill -9 "${netid#mustela-}" 2>/dev/null || :
+    sleep "0.$((i * 3 + 2))"
+    kill -9 "${netid#mustela-}"
   done
+  # And one surely after: its link, rule and lease stay for the sweep.
+  start "$T/a.7" -p 8087:80 sleep 100
+  ids+=("$netid")
+  wait_for ip -n "$H" link show "$netid"
+  kill -9 "${netid#mustela-}"
   wait
-  run -0 in_h "$NET" sweep
+  run -0 leftovers "${ids[@]}"
+  assert_line --partial " $netid"
+  run -0 in_h minc -r "$R" true
   assert_equal "$(leftovers "${ids[@]}")" ""
+}
+
+@test "minc-net: minc-net sweep removes what a killed minc left, not a live one's" {
+  start "$T/a" -p 8080:80 sleep 100
+  local a=$netid
+  wait_for eval "in_h nft list map ip mustela ports 2>/dev/null | grep -q 8080"
+  start "$T/b" -p 8081:80 sleep 100
+  local b=$netid
+  wait_for eval "in_h nft list map ip mustela ports 2>/dev/null | grep -q 8081"
+  kill -9 "${a#mustela-}"
+  wait "${a#mustela-}" || :
+  run -0 in_h "$NET" sweep
+  assert_equal "$(leftovers "$a" | grep -v -e mustela0 -e "$b" -e 'table ip mustela' -e ip_forward)" ""
+  run -0 in_h nft list map ip mustela ports
+  refute_output --partial 8080
+  assert_output --partial 8081
+  run -0 ip -n "$H" link show "$b"
+  kill -9 "${b#mustela-}"
+  wait "${b#mustela-}" || :
+  run -0 in_h "$NET" sweep
+  assert_equal "$(leftovers "$a" "$b")" ""
 }
 
 @test "minc-net: without nft, iptables: forwards, NAT, and nothing left" {
