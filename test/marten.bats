@@ -643,3 +643,38 @@ repository:t/x:pull'
   run -0 marten import "$T/d.tar"
   assert_output "$id"
 }
+
+@test "marten: the layers (setuid files, devices) are root's alone on the host; a container's user still reads them" {
+  marten import oci:"$FX/oci":layered layered >/dev/null
+  run -0 stat -c '%a %n' "$MUSTELA_DIR/layers" "$MUSTELA_DIR/containers" "$MUSTELA_DIR/tmp"
+  assert_output "700 $MUSTELA_DIR/layers
+700 $MUSTELA_DIR/containers
+700 $MUSTELA_DIR/tmp"
+  chmod 755 "$T" # a user reaches the store, and images/, but not layers/
+  run -0 setpriv --reuid 1000 --regid 1000 --clear-groups ls "$MUSTELA_DIR/images"
+  run -2 setpriv --reuid 1000 --regid 1000 --clear-groups ls "$MUSTELA_DIR/layers"
+  assert_output --partial "Permission denied"
+  marten import oci:"$FX/oci":base base >/dev/null
+  run -0 --separate-stderr minc -r base --user 1000:1000 sh -c 'id -u; cat /etc/keep /home/user/old'
+  assert_output $'1000\nkeep\nold'
+}
+
+@test "marten: what a killed import left is swept by the next one" {
+  local i
+  marten import "$(rootfs)" >/dev/null # the store exists
+  marten rmi "$(marten images -l | sed -n '2s/\t.*//p')" >/dev/null 2>&1
+  tar -C "$(rootfs)" -cf "$T/r.tar" .
+  marten import "$T/r.tar" big >/dev/null &
+  pid=$!
+  for i in $(seq 200); do
+    ls "$MUSTELA_DIR/tmp/$pid".* >/dev/null 2>&1 && break
+    sleep 0.01
+  done
+  kill -KILL "$pid"
+  wait "$pid" || true
+  # a live run's scratch stays, a dead one's goes
+  mkdir "$MUSTELA_DIR/tmp/$$.live" "$MUSTELA_DIR/tmp/99999999.dead"
+  run -0 marten import "$T/r.tar" big
+  assert_equal "$(ls "$MUSTELA_DIR/tmp")" "$$.live"
+  marten resolve big >/dev/null
+}

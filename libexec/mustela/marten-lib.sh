@@ -59,8 +59,11 @@ store=${MUSTELA_DIR:-/var/lib/mustela}
 default_registry=${MUSTELA_REGISTRY:-docker.io}
 
 store_init() { # make the store's directories; sweep what killed runs left
-  mkdir -p "$store/blobs/sha256" "$store/layers" "$store/images" \
-    "$store/containers" "$store/tmp" "$store/empty" ||
+  # Layers and containers hold the images' setuid files and device nodes:
+  # only root may reach them on the host (overlay does not check the
+  # directories above a layer, so containers still see them).
+  mkdir -p "$store/blobs/sha256" "$store/images" "$store/empty" &&
+    (umask 077 && mkdir -p "$store/layers" "$store/containers" "$store/tmp") ||
     die "cannot create the store in $store"
   [ -e "$store/names" ] || : >>"$store/names"
   for t in "$store/tmp"/*; do
