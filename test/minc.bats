@@ -268,9 +268,14 @@ C
 }
 
 @test "minc: -c MASK and --pid-max act through a cgroup, removed after exit" {
-  run -0 minc -r "$R" -c 1 --pid-max 8 sh -c 'grep Cpus_allowed_list /proc/self/status; cat /proc/self/cgroup | grep -c mustela || :'
+  minc -r "$R" -c 1 --pid-max 8 sh -c 'grep Cpus_allowed_list /proc/self/status; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; sleep 0.5' >"$T/out" &
+  pid=$!
+  until [ -n "$(cgroup_file "$pid" pids.max 2>/dev/null)" ]; do sleep 0.05; done
+  assert_equal "$(cgroup_file "$pid" pids.max)" 8
+  wait "$pid"
+  run -0 cat "$T/out"
   assert_line --index 0 --regexp 'Cpus_allowed_list:[[:space:]]+0$'
-  run -0 find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'
+  run -0 find /sys/fs/cgroup -maxdepth 4 -name "mustela-$pid"
   assert_output ''
 }
 
@@ -352,8 +357,9 @@ host_mounts() {
   assert_equal "$(host_mounts)" 0
   # a later run sweeps the cgroups the killed runs left
   run -0 minc -r "$R" --pid-max 20 true
-  run -0 find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'
-  assert_output ''
+  for d in $(find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*'); do
+    [ -d "/proc/${d##*-}" ] || fail "left behind: $d"
+  done
 }
 
 # cgroup_file PID FILE: FILE of minc PID's cgroup (v1: in any controller).
