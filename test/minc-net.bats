@@ -90,6 +90,8 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
     [ ! -e "/run/mustela/net/$n" ] || echo "/run/mustela/net/$n"
     [ ! -e "/run/mustela/net/$n.hosts" ] || echo "/run/mustela/net/$n.hosts"
   done
+  # Any state of a container of H's, whatever its NETID.
+  grep -lx "hostns $(stat -L -c %i "/run/netns/$H")" /run/mustela/net/mustela-* 2>/dev/null || :
   [ "$(in_h cat /proc/sys/net/ipv4/ip_forward)" = 0 ] || echo "ip_forward 1"
 }
 
@@ -158,7 +160,7 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
 }
 
 @test "minc-net: -p: the host port reaches the container, from the host and other containers" {
-  start "$T/a" -p 8080:80 sh -c 'while :; do echo pong | nc -l -p 80; done'
+  start "$T/a" -p 8080:80 nc -ll -p 80 -e echo pong
   local a=$netid
   wait_for listening "$a" 80
   ip -n "$H" link add mdum0 type veth peer name mdum1
@@ -349,4 +351,35 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   run -125 in_h minc -r "$R" -n raw true
   assert_output 'minc: ip: command not found (install it)'
   assert_equal "$(leftovers)" ""
+}
+
+@test "minc-net: a stale lease is taken over only after its network is down" {
+  start "$T/a" -n dens sleep 100
+  local a=$netid
+  wait_for ip -n "$H" link show "$a"
+  local addr
+  addr=$(addr_of "$a")
+  kill -9 "${a#mustela-}"
+  wait
+  # minc-net up straight away (no minc-exec sweeping before it).
+  run -0 in_h env MINC_NET=dens "$NET" up "mustela-$$" box
+  run -0 grep -x "mustela-$$" "/run/mustela/net/$addr"
+  run -0 nsenter --net="/run/netns/mustela-$$" ip -4 -o addr show eth0
+  assert_output --partial "inet $addr/16 "
+  run -0 in_h "$NET" down "mustela-$$"
+  assert_equal "$(leftovers "$a" "mustela-$$")" ""
+}
+
+@test "minc-net: -B: the background container keeps its network until it ends" {
+  run -0 in_h minc -r "$R" -B -t "$T/w" -b "$T:/t" -n dens sh -c \
+    'while [ ! -e /t/go ]; do sleep 0.1; done; ip -4 -o addr show eth0'
+  # minc has returned: a sweep (any later run) must spare the network.
+  run -0 in_h minc -r "$R" -n true
+  run -0 in_h "$NET" sweep
+  touch "$T/go"
+  wait_for test -s "$T/w/status"
+  assert_equal "$(cat "$T/w/status")" 0
+  run -0 cat "$T/w/stdout"
+  assert_output --regexp 'inet 10\.88\.0\.[0-9]+/16 '
+  wait_for eval '[ -z "$(leftovers)" ]'
 }
