@@ -536,6 +536,14 @@ $MUSTELA_DIR/tmp:"
   assert_equal "$(grep -c 'curl/' "$T/reg/log")" "$n"
 }
 
+# A curl first in PATH that logs its arguments to $T/cmdlines.
+curl_logger() {
+  mkdir -p "$T/bin"
+  printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s"\nexec %s "$@"\n' \
+    "$T/cmdlines" "$(command -v curl)" >"$T/bin/curl"
+  chmod 755 "$T/bin/curl"
+}
+
 @test "marten: Basic auth (htpasswd): no, wrong and right credentials; never on curl's command line" {
   registry_start basic "$T/reg"
   skopeo_to_registry oci:"$FX/oci":layered t/x --dest-creds "$REG_USER:$REG_PASS"
@@ -543,14 +551,10 @@ $MUSTELA_DIR/tmp:"
   assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: authentication required (marten pull --creds USER:PASS)"
   run -1 --separate-stderr marten pull --creds "$REG_USER:wrong" "$REGISTRY/t/x"
   assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: authentication failed"
-  # watch every curl's arguments while pulling
-  ( while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' ' ' | grep -a curl; done ) >"$T/cmdlines" &
-  watcher=$!
-  run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
-  kill "$watcher"
-  wait "$watcher" || true
+  curl_logger
+  PATH=$T/bin:$PATH run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
   image_tree t/x "$T/mnt" | diff - "$FX/layered.tree"
-  grep -q "curl .*$REGISTRY" "$T/cmdlines"
+  grep -q "/v2/t/x/blobs/" "$T/cmdlines"
   run -1 grep -aF 's3cr' "$T/cmdlines"
   # push needs them too
   id=$(marten resolve t/x | sed -n 's/^id //p')
@@ -564,8 +568,11 @@ $MUSTELA_DIR/tmp:"
   : >"$T/reg/token/scopes"
   run -1 --separate-stderr marten pull "$REGISTRY/t/x"
   assert_equal "${stderr_lines[-1]}" "marten: $REGISTRY: token refused by http://$TOKEN_SERVER/cgi-bin/token (HTTP 401)"
-  run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
+  curl_logger
+  PATH=$T/bin:$PATH run -0 --separate-stderr marten pull --creds "$REG_USER:$REG_PASS" "$REGISTRY/t/x"
   image_tree t/x "$T/mnt" | diff - "$FX/layered.tree"
+  grep -q "cgi-bin/token" "$T/cmdlines"
+  run -1 grep -aF 's3cr' "$T/cmdlines"
   run -0 --separate-stderr marten push --creds "$REG_USER:$REG_PASS" t/x "$REGISTRY/t/pushed:v1"
   assert_output "$(fixture_digest layered)"
   run -0 sort -u "$T/reg/token/scopes"
@@ -664,13 +671,14 @@ repository:t/x:pull'
   marten import "$(rootfs)" >/dev/null # the store exists
   marten rmi "$(marten images -l | sed -n '2s/\t.*//p')" >/dev/null 2>&1
   tar -C "$(rootfs)" -cf "$T/r.tar" .
-  marten import "$T/r.tar" big >/dev/null &
+  # in a process group of its own: killed whole, as by ^C or a crash
+  setsid marten import "$T/r.tar" big >/dev/null &
   pid=$!
   for i in $(seq 200); do
     ls "$MUSTELA_DIR/tmp/$pid".* >/dev/null 2>&1 && break
     sleep 0.01
   done
-  kill -KILL "$pid"
+  kill -KILL -- "-$pid"
   wait "$pid" || true
   # a live run's scratch stays, a dead one's goes
   mkdir "$MUSTELA_DIR/tmp/$$.live" "$MUSTELA_DIR/tmp/99999999.dead"

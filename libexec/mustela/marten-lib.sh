@@ -70,7 +70,8 @@ store_init() { # make the store's directories; sweep what killed runs left
     [ -e "$t" ] || continue
     p=${t##*/} p=${p%%.*}
     case "$p" in *[!0-9]* | '') continue ;; esac
-    [ -d "/proc/$p" ] || rm -rf "$t"
+    # (a child of the killed run may still be writing: then next time)
+    [ -d "/proc/$p" ] || rm -rf "$t" 2>/dev/null || :
   done
 }
 
