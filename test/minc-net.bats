@@ -383,3 +383,27 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
   assert_output --regexp 'inet 10\.88\.0\.[0-9]+/16 '
   wait_for eval '[ -z "$(leftovers)" ]'
 }
+
+@test "minc-net: -p HOSTPORT:PORT:udp forwards udp (host and containers)" {
+  # busybox has no udp nc: python3 of the host's root, in the container too.
+  cat >"$T/udp.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if sys.argv[1] == "serve":
+    s.bind(("0.0.0.0", int(sys.argv[2])))
+    while True:
+        d, a = s.recvfrom(100)
+        s.sendto(b"pong " + d, a)
+s.settimeout(5)
+s.sendto(b"ping", (sys.argv[2], int(sys.argv[3])))
+print(s.recvfrom(100)[0].decode())
+PY
+  local R=/
+  start "$T/a" -b "$T:/t" -p 5353:53:udp python3 /t/udp.py serve 53
+  local a=$netid
+  wait_for eval "nsenter --net=/run/netns/$a ss -Hlun 'sport = :53' | grep -q 53"
+  run -0 in_h python3 "$T/udp.py" send 127.0.0.1 5353
+  assert_output 'pong ping'
+  run -0 in_h minc -r / -b "$T:/t" -n dens python3 /t/udp.py send 10.88.0.1 5353
+  assert_output 'pong ping'
+}
