@@ -103,3 +103,10 @@ teardown() {
   run -125 script -qec "layer-pack '$T/src'" /dev/null
   assert_output --partial 'layer-pack: refusing to write a tar to a terminal'
 }
+
+@test "layer-pack: -h and the man page SYNOPSIS agree" {
+  local syn
+  syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/{/^\.SH/d;p}' "$TOP/share/man/man1/layer-pack.1" |
+    sed 's/\\f[BIRP]//g; s/\\-/-/g; s/^\.[A-Z]* *//' | tr '\n' ' ' | tr -s ' ' | sed 's/ $//')
+  assert_equal "$(layer-pack -h)" "layer-pack: usage: $syn"
+}

@@ -237,3 +237,10 @@ outside_untouched() {
   run -0 sh -c "tee '$T/copy' <'$T/a.tar' | layer-unpack '$T/layer'"
   assert_equal "$(stat -c %s "$T/copy")" "$(stat -c %s "$T/a.tar")"
 }
+
+@test "layer-unpack: -h and the man page SYNOPSIS agree" {
+  local syn
+  syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/{/^\.SH/d;p}' "$TOP/share/man/man1/layer-unpack.1" |
+    sed 's/\\f[BIRP]//g; s/\\-/-/g; s/^\.[A-Z]* *//' | tr '\n' ' ' | tr -s ' ' | sed 's/ $//')
+  assert_equal "$(layer-unpack -h)" "layer-unpack: usage: $syn"
+}
