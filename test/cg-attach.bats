@@ -6,8 +6,8 @@ load 'lib/common'
 
 setup_file() {
   # Every cgroup of this file is named $P-N; the last test checks that
-  # none is left.
-  export P="mustela-test-$$"
+  # none is left. Not mustela-*: minc sweeps those.
+  export P="cg-test-$$"
 }
 
 setup() {
@@ -209,14 +209,17 @@ wait_in() { # NAME PID
 }
 
 @test "cg-attach: --cpus 0.3: a busy loop gets about 30% of a CPU" {
-  local start end used
+  local start end used throttled
   start=$(now_usec)
   run -124 cg-attach --name "$P-1" --cpus 0.3 -- timeout 1 sh -c 'while :; do :; done'
   end=$(now_usec)
   used=$(cpu_usec "$P-1")
-  echo "used $used us in $((end - start)) us"
-  [ $((used * 100 / (end - start))) -ge 10 ]
-  [ $((used * 100 / (end - start))) -le 50 ]
+  throttled=$(awk '$1 == "nr_throttled" { print $2 }' "$(cgdirs "$P-1" cpu)/cpu.stat")
+  echo "used $used us in $((end - start)) us, throttled $throttled times"
+  # never more than 30 ms per 100 ms period (40%: the periods the start
+  # and the end cut); capped, not starved: throttled in most periods
+  [ $((used * 100 / (end - start))) -le 40 ]
+  [ "$throttled" -ge 3 ]
   if [ -n "$V2" ]; then
     run -0 cgcat cpu "$P-1" - cpu.max
     assert_output '30000 100000'
@@ -345,6 +348,134 @@ wait_in() { # NAME PID
     assert_success
     assert_line --partial "pids:/$P-1/$P-2"
   fi
+}
+
+# The limits through minc: the cgroup cg-attach makes is the container's.
+
+# minc_cgroup PID: wait until minc PID's cgroup (mustela-PID) holds a
+# process; print its directory (v1: the pids hierarchy's).
+minc_cgroup() { # PID
+  local d
+  d=$(cgdirs "mustela-$1" pids)
+  for _ in $(seq 200); do
+    [ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] || { echo "$d"; return 0; }
+    sleep 0.05
+  done
+  echo "no process in $d"
+  return 1
+}
+
+@test "cg-attach: minc: the container sees its cgroup as /, cannot raise its limits" {
+  local R pid st=0
+  R=$(rootfs)
+  # the cgroup namespace: every hierarchy's line ends in ":/"; no
+  # cgroupfs inside, none mountable, the pids limit still acts
+  minc -r "$R" --pid-max 6 sh -c '
+    grep -vc ":/\$" /proc/self/cgroup
+    ls /sys/fs/cgroup | wc -l
+    mount -t cgroup2 none /tmp 2>&1 || echo "mount: $?"
+    mount -t cgroup -o pids none /tmp 2>&1 || echo "mount: $?"
+    echo max 2>&1 >/sys/fs/cgroup/pids.max || echo "write: $?"
+    sh -c "for i in 1 2 3 4 5 6 7 8; do sleep 30 & echo \$i; done" 2>&1
+    echo "status $?"
+    kill -KILL -1' >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  pid=$!
+  wait "$pid" || st=$?
+  assert_equal "$st" 0
+  run -0 cat "$BATS_TEST_TMPDIR/out"
+  # six tasks: ns-enter, sh, sh and three sleeps
+  assert_output "0
+0
+mount: permission denied (are you root?)
+mount: 1
+mount: permission denied (are you root?)
+mount: 1
+sh: can't create /sys/fs/cgroup/pids.max: nonexistent directory
+write: 1
+1
+2
+3
+sh: can't fork: Resource temporarily unavailable
+status 2"
+  run -0 find /sys/fs/cgroup -name "mustela-$pid"
+  assert_output ''
+}
+
+@test "cg-attach: minc --cpus 0.3: throttled to 30% of a CPU, never more" {
+  local R pid d used wall u0 w0 t0 t1
+  R=$(rootfs)
+  # not the last command: pid 1 would ignore timeout's SIGTERM
+  minc -r "$R" --cpus 0.3 sh -c 'sleep 0.2; timeout 2 sh -c "while :; do :; done"; echo $?' \
+    >"$BATS_TEST_TMPDIR/out" &
+  pid=$!
+  minc_cgroup "$pid" >/dev/null
+  d=$(cgdirs "mustela-$pid" cpu)
+  run -0 cat "$d/$(pick cpu.cfs_quota_us cpu.max)"
+  assert_output "$(pick 30000 '30000 100000')"
+  # the loop's second, read from the cgroup: over 10 periods it used its
+  # 30 ms quota and was throttled in most of them
+  sleep 0.3
+  u0=$(cpu_usec "mustela-$pid") w0=$(now_usec)
+  t0=$(awk '$1 == "nr_throttled" { print $2 }' "$d/cpu.stat")
+  sleep 1
+  used=$(($(cpu_usec "mustela-$pid") - u0)) wall=$(($(now_usec) - w0))
+  t1=$(awk '$1 == "nr_throttled" { print $2 }' "$d/cpu.stat")
+  echo "used $used us in $wall us, throttled $((t1 - t0)) times"
+  [ $((used * 100 / wall)) -le 40 ]
+  [ $((t1 - t0)) -ge 3 ]
+  wait "$pid"
+  run -0 cat "$BATS_TEST_TMPDIR/out"
+  assert_output 143
+  run -0 find /sys/fs/cgroup -name "mustela-$pid"
+  assert_output ''
+}
+
+@test "cg-attach: minc: the container's cgroup is below minc's own (v2: not if it has processes)" {
+  local R pid d
+  R=$(rootfs)
+  if [ -n "$V2" ]; then
+    # the no-internal-processes rule: $P-1 holds minc, so no controller
+    # can be enabled for a cgroup below it
+    run -125 cg-attach --name "$P-1" -- minc -r "$R" --pid-max 9 true
+    assert_output --regexp "^cg-attach: write \\+pids to /sys/fs/cgroup/$P-1/cgroup.subtree_control: Device or resource busy \\(/sys/fs/cgroup/$P-1 has processes: "
+    return
+  fi
+  cg-attach --name "$P-1" -- minc -r "$R" --pid-max 9 sleep 2 &
+  pid=$!
+  d=$(cgdirs "$P-1" pids)/mustela-$pid
+  for _ in $(seq 200); do
+    [ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] || break
+    sleep 0.05
+  done
+  run -0 cat "$d/pids.max"
+  assert_output 9
+  wait "$pid"
+  assert_not_exists "$d"
+}
+
+@test "cg-attach: minc SIGKILLed: its cgroup is left; the next run kills and removes it" {
+  local R pid d d2 straggler
+  R=$(rootfs)
+  minc -r "$R" --pid-max 20 sleep 1000 &
+  pid=$!
+  d=$(minc_cgroup "$pid")
+  # a straggler that the container's end does not take along
+  sleep 1000 &
+  straggler=$!
+  echo "$straggler" >"$d/cgroup.procs"
+  kill -KILL "$pid"
+  wait "$pid" || :
+  # minc's container went with it (parent-death signal); the cgroup stays
+  sleep 0.3
+  run -0 cat "$d/cgroup.procs"
+  assert_output "$straggler"
+  # the next run sweeps it: the straggler is killed, the cgroup removed
+  run -0 minc -r "$R" --pid-max 20 true
+  wait "$straggler" || d2=$?
+  assert_equal "$d2" 137
+  assert_not_exists "$d"
+  run -0 find /sys/fs/cgroup -name "mustela-$pid"
+  assert_output ''
 }
 
 @test "cg-attach: no cgroup of this file is left" {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# smoke: the VM lane itself: pure cgroup v2, overlayfs, veth, bridge
+# smoke: the VM lane itself: pure cgroup v2, overlayfs, veth, bridge, nft NAT
 
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
@@ -13,18 +13,11 @@ teardown() {
   rm -rf "$T"
 }
 
-@test "smoke: /sys/fs/cgroup is a pure cgroup v2 hierarchy" {
-  run -0 stat -f -c %T /sys/fs/cgroup
-  assert_output cgroup2fs
+@test "smoke: pure cgroup v2, its root enabling cpu, memory, pids, cpuset, io" {
   run -0 awk '$3 ~ /^cgroup/ { print $2, $3 }' /proc/mounts
   assert_output '/sys/fs/cgroup cgroup2'
-  run -0 cat /proc/self/cgroup
-  assert_output '0::/'
-}
-
-@test "smoke: the root enables cpu, memory, pids, cpuset and io for its children" {
-  run -0 cat /sys/fs/cgroup/cgroup.subtree_control
-  assert_output 'cpuset cpu io memory pids'
+  run -0 cat /proc/self/cgroup /sys/fs/cgroup/cgroup.subtree_control
+  assert_output $'0::/\ncpuset cpu io memory pids'
 }
 
 @test "smoke: overlayfs mounts and merges in a private mount namespace" {
@@ -47,4 +40,13 @@ teardown() {
     ip -o link show master br0'
   assert_output --partial 'v0@v1:'
   assert_output --partial 'master br0'
+}
+
+@test "smoke: nftables masquerading loads in a new network namespace" {
+  run -0 unshare -n sh -c '
+    nft add table ip nat &&
+    nft add chain ip nat post "{ type nat hook postrouting priority 100; }" &&
+    nft add rule ip nat post oifname "v0" masquerade &&
+    nft list chain ip nat post'
+  assert_output --partial 'oifname "v0" masquerade'
 }
