@@ -32,7 +32,8 @@ teardown() {
 }
 
 podman_() {
-  podman --root "$T/podman" --runroot "$T/podman-run" --storage-driver vfs \
+  private_var_lib podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp" \
+    --storage-driver vfs \
     --cgroup-manager cgroupfs --events-backend none "$@"
 }
 

@@ -118,6 +118,19 @@ registry_blob() { # DIR DIGEST
   echo "$1/storage/docker/registry/v2/blobs/sha256/${h:0:2}/$h/data"
 }
 
+# PROG run with a tmpfs on /var/lib, in a mount namespace of its own:
+# skopeo and podman keep a blob-info cache in /var/lib/containers/cache
+# (as root) whatever their options say; a test leaves nothing there.
+private_var_lib() { # PROG [ARGS...]
+  unshare -m --propagation private sh -c \
+    'mount -t tmpfs mustela-test /var/lib && exec "$@"' "$1" \
+    "$(type -P "$1")" "${@:2}"
+}
+
+skopeo() {
+  private_var_lib skopeo "$@"
+}
+
 # skopeo to and from the test registry (plain http, no TLS).
 skopeo_to_registry() { # SRC DEST-REPO:TAG [skopeo options...]
   local src=$1 dest=$2
