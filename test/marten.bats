@@ -687,3 +687,23 @@ repository:t/x:pull'
   assert_equal "$(ls "$MUSTELA_DIR/tmp")" "$$.live"
   marten resolve big >/dev/null
 }
+
+@test "marten: four imports of one image at once: one image, one directory per layer" {
+  local i
+  for i in 1 2 3 4; do
+    marten import oci:"$FX/oci":layered "l$i" >"$T/id$i" 2>"$T/err$i" &
+  done
+  wait
+  cat "$T"/err*
+  assert_equal "$(sort -u "$T"/id* | wc -l)" 1
+  id=$(cat "$T/id1")
+  assert_equal "$(ls "$MUSTELA_DIR/images")" "$id"
+  assert_equal "$(ls "$MUSTELA_DIR/images/$id" | tr '\n' ' ')" 'config.json layers manifest.json run '
+  assert_equal "$(ls "$MUSTELA_DIR/layers" | wc -l)" 2
+  for l in "$MUSTELA_DIR"/layers/*; do
+    run -0 find "$l" -maxdepth 1 -name '*.layer.*' -print -quit
+    assert_output ''
+  done
+  assert_equal "$(ls "$MUSTELA_DIR/tmp")" ''
+  image_tree l3 "$T/mnt" | diff - "$FX/layered.tree"
+}

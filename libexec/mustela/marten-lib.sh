@@ -272,7 +272,8 @@ unpack_layer() { # BLOB DIFF_ID: make layers/HEX from BLOB, once
     rm -rf "$u"
     die "layer $2: diff_id mismatch (sha256:$got)"
   fi
-  mv "$u" "$store/layers/$hex" 2>/dev/null || rm -rf "$u"
+  # -T: when a concurrent run was first, fail rather than move into it
+  mv -T "$u" "$store/layers/$hex" 2>/dev/null || rm -rf "$u"
 }
 
 # --- images ----------------------------------------------------------------
@@ -309,7 +310,7 @@ image_add() { # MANIFEST CONFIG: record an image whose blobs and layers are
       (.User // "" | select(. != "") | "user " + .),
       ((.Entrypoint // []) + (.Cmd // []) | .[] | "arg " + .)
     end' "$2" >"$i/run" || die "config: not an image config"
-  mv "$i" "$d" 2>/dev/null || rm -rf "$i"
+  mv -T "$i" "$d" 2>/dev/null || rm -rf "$i"
 }
 
 host_platform() { # print the host's OS/ARCH[/VARIANT] in OCI words
