@@ -475,6 +475,10 @@ fixture_digest() { # TAG
   assert_output 'application/vnd.oci.image.layer.v1.tar+zstd'
   run -0 jq -r '[.mediaType, .layers[].mediaType] | unique | join(" ")' "$T"/store-docker/images/*/manifest.json
   assert_output 'application/vnd.docker.distribution.manifest.v2+json application/vnd.docker.image.rootfs.diff.tar.gzip'
+  # exported as an OCI layout, the Docker manifest takes OCI's media types
+  MUSTELA_DIR=$T/store-docker marten export t/docker oci:"$T/dl"
+  umoci unpack --image "$T/dl:latest" "$T/dbundle" >/dev/null
+  tree_list "$T/dbundle/rootfs" | diff - "$FX/layered.tree"
   # skopeo compresses what it pushes: plain layers go up with marten push
   tar -C "$(rootfs)" --exclude ./.done -cf "$T/1.tar" .
   LAYER_PLAIN=1 layout_from_tars "$T/lay" "$T/1.tar" "$FX/layer2.tar"
