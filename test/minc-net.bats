@@ -412,3 +412,16 @@ PY
   run -0 in_h minc -r / -b "$T:/t" -n dens python3 /t/udp.py send 10.88.0.1 5353
   assert_output 'pong ping'
 }
+
+@test "minc-net: its command line: -h, usage errors, a bad NETID, adopt checks" {
+  run -0 "$NET" -h
+  assert_output 'minc-net: usage: minc-net up NETID NAME | adopt NETID PID | down NETID | sweep'
+  run -125 "$NET" up mustela-1
+  assert_output 'minc-net: usage: minc-net up NETID NAME | adopt NETID PID | down NETID | sweep'
+  run -125 "$NET" down box
+  assert_output 'minc: minc-net: not a NETID (mustela-PID): box'
+  run -125 "$NET" adopt "mustela-$$" 0x1
+  assert_output 'minc: minc-net: not a PID: 0x1'
+  run -125 "$NET" adopt "mustela-$$" "$$"
+  assert_output "minc: minc-net: adopt mustela-$$: no such NETID"
+}
