@@ -296,6 +296,9 @@ leftovers() { # NETID...: print what the containers NETID... left, if anything
     sleep "0.$((i * 3 + 2))"
     kill -9 "${netid#mustela-}"
   done
+  # Their minc-net up may still run (and undo itself): let them end.
+  wait
+  wait_for eval '! pgrep -f "minc-net up ($(IFS="|"; echo "${ids[*]}")) "'
   # And one surely after: its link, rule and lease stay for the sweep.
   start "$T/a.7" -p 8087:80 sleep 100
   ids+=("$netid")
