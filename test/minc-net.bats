@@ -428,3 +428,17 @@ PY
   run -125 "$NET" adopt "mustela-$$" "$$"
   assert_output "minc: minc-net: adopt mustela-$$: no such NETID"
 }
+
+@test "minc-net: SIGKILL of minc -n raw,IF: the sweep gives IF back" {
+  ip -n "$H" link add mraw0 type veth peer name mraw1
+  start "$T/a" -n raw,mraw0 sleep 100
+  local a=$netid
+  wait_for eval "nsenter --net=/run/netns/$a ip link show mraw0 >/dev/null 2>&1"
+  run ! ip -n "$H" link show mraw0
+  kill -9 "${a#mustela-}"
+  wait
+  run -0 in_h minc -r "$R" true
+  run -0 ip -n "$H" -o link show mraw0
+  assert_output --partial 'mraw0@mraw1'
+  assert_equal "$(leftovers "$a")" ""
+}
