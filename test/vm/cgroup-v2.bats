@@ -4,11 +4,9 @@
 # cgroup2 at /sys/fs/cgroup with cpu, memory, pids, cpuset and io enabled in
 # the root, and the user "user" (uid 1000).
 
-bats_require_minimum_version 1.5.0
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
-load '/usr/lib/bats/bats-file/load'
-
+# The shared fixtures (the rootfs the other files of the run use too);
+# common.bash takes the top of the tree to be one level up: fix it.
+load '../lib/common'
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 export PATH="$TOP/helpers:$TOP/bin:$PATH"
 CG=/sys/fs/cgroup
@@ -161,8 +159,8 @@ pids.max:max"
 }
 
 @test "cgroup-v2: nsdelegate: even a privileged container cannot raise its limits" {
-  local R="$BATS_FILE_TMPDIR/rootfs"
-  "$TOP/test/lib/mkrootfs" "$R"
+  local R
+  R=$(rootfs)
   # all capabilities, no seccomp: it mounts cgroup2 and sees its own
   # cgroup as the root, limits included; the namespace's root is the
   # delegation boundary (nsdelegate), so writing them is denied
