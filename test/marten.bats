@@ -389,10 +389,10 @@ run_image() { # IMAGE
   return 1
 }
 
-@test "marten: minc -r IMAGE: the container's tree is umoci's; the container ID on stderr only" {
-  marten import oci:"$FX/oci":base base >/dev/null
-  umoci unpack --image "$FX/oci:base" "$T/bundle" >/dev/null
-  run_image base
+@test "marten: minc -r IMAGE (deletions, opaque dirs): the container's tree is umoci's; the container ID on stderr only" {
+  marten import oci:"$FX/oci":layered layered >/dev/null
+  umoci unpack --image "$FX/oci:layered" "$T/bundle" >/dev/null
+  run_image layered
   # the tree the container sees, but for what minc binds in
   tree_list "/proc/$pid/root" | grep -Ev '^(\./etc/(hosts|hostname|resolv\.conf) |[0-9a-f]{32}  \./etc/(hosts|hostname|resolv\.conf)$)' >"$T/ours"
   kill -KILL "$pid" # pid 1 of its namespace ignores TERM
@@ -403,7 +403,7 @@ run_image() { # IMAGE
   assert_output --regexp '^minc: container [0-9a-f]{32}$'
   cid=${output#minc: container }
   run -0 marten lc -l
-  assert_line --index 1 "$cid	base:latest	stopped	-"
+  assert_line --index 1 "$cid	layered:latest	stopped	-"
 }
 
 @test "marten: minc -r IMAGE runs its Cmd with its Env, WorkingDir and User" {
