@@ -30,8 +30,14 @@ teardown() {
 cgdirs() { # NAME [CONTROLLER]
   awk -v name="$1" -v want="${2:-}" -v v2="$V2" '
     FILENAME == "/proc/self/cgroup" {
-      split($0, f, ":"); c = f[2]; sub(/,.*/, "", c)
-      path[c] = f[3]; sub(/\/$/, "", path[c]); next
+      # "3:cpu,cpuacct:/a": the path under each co-mounted controller
+      split($0, f, ":"); sub(/\/$/, "", f[3])
+      n = split(f[2], cs, ",")
+      for (j = 1; j <= n; j++)
+        path[cs[j]] = f[3]
+      if (f[2] == "")
+        path[""] = f[3]
+      next
     }
     {
       for (i = 7; $i != "-"; i++)
