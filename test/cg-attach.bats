@@ -225,7 +225,9 @@ wait_in() { # NAME PID
   # never more than 30 ms per 100 ms period (40%: the periods the start
   # and the end cut); capped, not starved: throttled in most periods
   [ $((used * 100 / (end - start))) -le 40 ]
-  [ "$throttled" -ge 3 ]
+  # throttled, unless a loaded machine gave the loop less than the cap
+  # anyway (then the cap had nothing to cut)
+  [ "$throttled" -ge 3 ] || [ $((used * 100 / (end - start))) -lt 20 ]
   if [ -n "$V2" ]; then
     run -0 cgcat cpu "$P-1" - cpu.max
     assert_output '30000 100000'
