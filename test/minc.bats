@@ -458,3 +458,33 @@ cgroup_file() {
   assert_equal "$(cat "$T/w/storage/kept")" kept
   assert_equal "$(host_mounts)" 0
 }
+
+@test "minc: --cgroup-parent PATH: the cgroup goes below PATH (v2: from a busy cgroup)" {
+  local p=/mustela-test-$$ f d
+  minc -r "$R" --cgroup-parent "$p" --pid-max 7 sleep 1 &
+  pid=$!
+  f=''
+  until [ -n "$f" ]; do
+    for d in "/sys/fs/cgroup$p/mustela-$pid" "/sys/fs/cgroup/pids$p/mustela-$pid"; do
+      [ ! -e "$d/pids.max" ] || f=$d
+    done
+    sleep 0.05
+  done
+  assert_equal "$(cat "$f/pids.max")" 7
+  wait "$pid"
+  [ ! -e "$f" ]
+  if [ -e /sys/fs/cgroup/cgroup.subtree_control ]; then
+    # v2: a cgroup with processes cannot have limited children (the "no
+    # internal processes" rule): minc says so, --cgroup-parent goes around
+    mkdir "/sys/fs/cgroup$p-busy"
+    run -125 sh -c 'echo $$ >"$1/cgroup.procs"; exec minc -r "$2" --pid-max 7 true' _ \
+      "/sys/fs/cgroup$p-busy" "$R"
+    assert_output --partial 'cg-attach: '
+    run -0 sh -c 'echo $$ >"$1/cgroup.procs"; exec minc -r "$2" --cgroup-parent "$3" --pid-max 7 true' _ \
+      "/sys/fs/cgroup$p-busy" "$R" "$p"
+    rmdir "/sys/fs/cgroup$p-busy"
+  fi
+  run -125 minc -r "$R" --cgroup-parent rel --pid-max 7 true
+  assert_output 'minc: --cgroup-parent rel: not an absolute path'
+  for d in "/sys/fs/cgroup$p" /sys/fs/cgroup/*"$p"; do [ ! -d "$d" ] || rmdir "$d"; done
+}
