@@ -36,7 +36,8 @@ scripts() {
 
 @test "lint: -h output and the man page SYNOPSIS agree, for every helper" {
   local h out syn bad=""
-  for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load; do
+  for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
+    layer-pack layer-unpack; do
     out=$("$TOP/helpers/$h" -h | sed "s/^$h: usage: //")
     # the SYNOPSIS section, troff escapes removed, joined into one line
     syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/{/^\.SH/d;p}' "$TOP/share/man/man1/$h.1" |

@@ -32,7 +32,7 @@
 
 if [ -r "${0%/*}/minc-lib.sh" ]; then
   MINC_PROG=marten
-  # shellcheck source=libexec/mustela/minc-lib.sh
+  # shellcheck source=SCRIPTDIR/minc-lib.sh
   . "${0%/*}/minc-lib.sh"
   mustela_paths
 else

@@ -1,6 +1,9 @@
 # marten-registry.sh - the registry HTTP API v2 client (sourced by
 # marten-pull and marten-push, after marten-lib.sh)
 # shellcheck shell=sh
+# Sourced: it sets variables its callers read (SC2034) and reads work,
+# which marten-lib.sh sets (SC2154).
+# shellcheck disable=SC2034,SC2154
 #
 # One curl per request. Credentials never reach curl's argv: they go in a
 # curl config file (mode 600, in the scratch directory). A 401 answer is
