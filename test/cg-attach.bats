@@ -412,9 +412,10 @@ status 2"
 @test "cg-attach: minc --cpus 0.3: throttled to 30% of a CPU, never more" {
   local R pid d used wall u0 w0 t0 t1
   R=$(rootfs)
-  # not the last command: pid 1 would ignore timeout's SIGTERM
-  minc -r "$R" --cpus 0.3 sh -c 'sleep 0.2; timeout 2 sh -c "while :; do :; done"; echo $?' \
-    >"$BATS_TEST_TMPDIR/out" &
+  # the loop runs until the test has measured it (a slow VM may take
+  # long to start it)
+  minc -r "$R" --cpus 0.3 -b "$BATS_TEST_TMPDIR:/t" \
+    sh -c 'while [ ! -e /t/stop ]; do :; done; echo stopped' >"$BATS_TEST_TMPDIR/out" &
   pid=$!
   minc_cgroup "$pid" >/dev/null
   d=$(cgdirs "mustela-$pid" cpu)
@@ -429,11 +430,14 @@ status 2"
   used=$(($(cpu_usec "mustela-$pid") - u0)) wall=$(($(now_usec) - w0))
   t1=$(awk '$1 == "nr_throttled" { print $2 }' "$d/cpu.stat")
   echo "used $used us in $wall us, throttled $((t1 - t0)) times"
-  [ $((used * 100 / wall)) -le 40 ]
-  [ $((t1 - t0)) -ge 3 ]
+  touch "$BATS_TEST_TMPDIR/stop"
   wait "$pid"
+  [ $((used * 100 / wall)) -le 40 ]
+  # throttled, unless a loaded machine gave the loop less than the cap
+  # anyway (then the cap had nothing to cut)
+  [ $((t1 - t0)) -ge 3 ] || [ $((used * 100 / wall)) -lt 20 ]
   run -0 cat "$BATS_TEST_TMPDIR/out"
-  assert_output 143
+  assert_output stopped
   run -0 find /sys/fs/cgroup -name "mustela-$pid"
   assert_output ''
 }
