@@ -5,14 +5,12 @@
 load 'lib/common'
 
 setup() {
-  need_root
-  R=$(rootfs)
-  T=$(mktemp -d)
+  container_setup
   mkdir "$T/target"
 }
 
 teardown() {
-  rm -rf "$T"
+  container_teardown
 }
 
 # chain CAPS PROGRAM...: the hand-composed chain of the README

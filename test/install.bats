@@ -5,13 +5,11 @@
 load 'lib/common'
 
 setup() {
-  need_root
-  R=$(rootfs)
-  T=$(mktemp -d)
+  container_setup
 }
 
 teardown() {
-  rm -rf "$T"
+  container_teardown
 }
 
 @test "install: the installed minc and helpers run a container; uninstall removes them" {

@@ -4,13 +4,11 @@
 load 'lib/common'
 
 setup() {
-  need_root
-  R=$(rootfs)
-  T=$(mktemp -d)
+  container_setup
 }
 
 teardown() {
-  rm -rf "$T"
+  container_teardown
 }
 
 # Docker's 14 default capabilities as a CapBnd mask.

@@ -30,3 +30,15 @@ tree_sum() {
 need_root() {
   [ "$(id -u)" = 0 ] || skip "needs root"
 }
+
+# The set-up of a file that runs containers: root, the shared rootfs in R,
+# a scratch directory T (container_teardown removes it).
+container_setup() {
+  need_root
+  R=$(rootfs)
+  T=$(mktemp -d)
+}
+
+container_teardown() {
+  rm -rf "$T"
+}
