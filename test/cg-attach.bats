@@ -97,6 +97,19 @@ wait_in() { # NAME PID
   return 1
 }
 
+# assert_cpu_max NAME QUOTA PERIOD: NAME's CPU bandwidth, v1 or v2 files
+assert_cpu_max() {
+  if [ -n "$V2" ]; then
+    run -0 cgcat cpu "$1" - cpu.max
+    assert_output "$2 $3"
+  else
+    run -0 cgcat cpu "$1" cpu.cfs_quota_us -
+    assert_output "$2"
+    run -0 cgcat cpu "$1" cpu.cfs_period_us -
+    assert_output "$3"
+  fi
+}
+
 @test "cg-attach: -h prints the usage on stdout, exit 0" {
   run -0 cg-attach -h
   assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME'
@@ -228,28 +241,12 @@ wait_in() { # NAME PID
   # throttled, unless a loaded machine gave the loop less than the cap
   # anyway (then the cap had nothing to cut)
   [ "$throttled" -ge 3 ] || [ $((used * 100 / (end - start))) -lt 20 ]
-  if [ -n "$V2" ]; then
-    run -0 cgcat cpu "$P-1" - cpu.max
-    assert_output '30000 100000'
-  else
-    run -0 cgcat cpu "$P-1" cpu.cfs_quota_us -
-    assert_output 30000
-    run -0 cgcat cpu "$P-1" cpu.cfs_period_us -
-    assert_output 100000
-  fi
+  assert_cpu_max "$P-1" 30000 100000
 }
 
 @test "cg-attach: --cpu-quota and --cpu-period" {
   run -0 cg-attach --name "$P-1" --cpu-quota 20000 --cpu-period 50000 -- true
-  if [ -n "$V2" ]; then
-    run -0 cgcat cpu "$P-1" - cpu.max
-    assert_output '20000 50000'
-  else
-    run -0 cgcat cpu "$P-1" cpu.cfs_quota_us -
-    assert_output 20000
-    run -0 cgcat cpu "$P-1" cpu.cfs_period_us -
-    assert_output 50000
-  fi
+  assert_cpu_max "$P-1" 20000 50000
   run -0 cg-attach --name "$P-1" --cpu-quota -1 -- true
   run -0 cgcat cpu "$P-1" cpu.cfs_quota_us cpu.max
   assert_output "$(pick -1 'max 50000')"

@@ -325,13 +325,20 @@ host_mounts() {
   grep -cE "/run/mustela|$R" /proc/self/mountinfo || :
 }
 
+# signal_status SIG PID: half a second after the start of background job
+# PID, send it SIG; set status to its exit status (no subshell: only this
+# shell can wait for its job)
+signal_status() {
+  status=0
+  sleep 0.5
+  kill -"$1" "$2"
+  wait "$2" || status=$?
+}
+
 @test "minc: SIGTERM to minc reaches the program; nothing remains" {
   minc -r "$R" sh -c 'trap "exit 7" TERM; sleep 100 & wait' &
   pid=$!
-  sleep 0.5
-  kill -TERM "$pid"
-  status=0
-  wait "$pid" || status=$?
+  signal_status TERM "$pid"
   assert_equal "$status" 7
   assert_equal "$(host_mounts)" 0
 }
@@ -431,10 +438,7 @@ cgroup_file() {
   env --default-signal=INT minc -r "$R" --pid-max 20 \
     sh -c 'trap "exit 9" INT; sleep 1235 & wait' &
   pid=$!
-  sleep 0.5
-  kill -INT "$pid"
-  status=0
-  wait "$pid" || status=$?
+  signal_status INT "$pid"
   assert_equal "$status" 9
   # the container's pid 1 killed from the host
   minc -r "$R" sleep 1236 &
