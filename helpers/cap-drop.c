@@ -28,7 +28,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <sys/capability.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 
 #include "lib.h"
@@ -41,20 +42,20 @@
 static void die_cap(const char *what, int cap) __attribute__((noreturn));
 static void die_cap(const char *what, int cap)
 {
-	int err = errno;
-	char *name = cap_to_name(cap);
+	const char *name = cap_name(cap);
 
-	errno = err;
-	die("%s %s", what, name ? name : "?");
+	if (name)
+		die("%s %s", what, name);
+	die("%s %d", what, cap);
 }
 
 /* A comma-separated list of capability names ("chown", "CAP_KILL") or
  * "all", as a mask over the ncap capabilities of the running kernel. */
 static uint64_t parse_caps(const char *list, int ncap)
 {
-	char *copy = strdup(list), *item, name[64];
+	char *copy = strdup(list), *item;
 	uint64_t mask = 0;
-	cap_value_t cap;
+	int cap;
 
 	if (!copy)
 		die("strdup");
@@ -63,18 +64,27 @@ static uint64_t parse_caps(const char *list, int ncap)
 			mask |= ncap < 64 ? BIT(ncap) - 1 : ~UINT64_C(0);
 			continue;
 		}
-		snprintf(name, sizeof(name), "%s%s",
-			 strncasecmp(item, "cap_", 4) ? "cap_" : "", item);
-		/* cap_from_name() stops at the first non-letter: check the
-		 * whole name, and that the running kernel knows it. */
-		if (strspn(name, "abcdefghijklmnopqrstuvwxyz"
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(name) ||
-		    cap_from_name(name, &cap) < 0 || cap >= ncap)
+		/* A name of capabilities(7) the running kernel knows. */
+		cap = cap_number(item);
+		if (cap < 0 || cap >= ncap)
 			diex("unknown capability: %s", item);
 		mask |= BIT(cap);
 	}
 	free(copy);
 	return mask;
+}
+
+/* How many capabilities the running kernel has: the bounding set answers
+ * for each one it knows (EINVAL beyond). */
+static int cap_count(void)
+{
+	int n = 0;
+
+	while (n < 64 && prctl(PR_CAPBSET_READ, n, 0, 0, 0) >= 0)
+		n++;
+	if (n == 0)
+		die("prctl PR_CAPBSET_READ");
+	return n;
 }
 
 static unsigned int parse_id(const char *s, const char *what)
@@ -119,7 +129,8 @@ int main(int argc, char **argv)
 	gid_t gid = 0, *gids = NULL;
 	size_t ngids = 0;
 	uint64_t kept = 0;
-	cap_t caps;
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct sets[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 
 	progname = "cap-drop";
 	while ((c = getopt_long(argc, argv, "+k:d:u:g:anh", longopts,
@@ -141,9 +152,7 @@ int main(int argc, char **argv)
 
 	/* What to keep: the list, or everything but the list, and never more
 	 * than the bounding set already holds (a dropped cap stays dropped). */
-	ncap = cap_max_bits();
-	if (ncap <= 0 || ncap > 64)
-		diex("cap_max_bits: %d capabilities", ncap);
+	ncap = cap_count();
 	kept = parse_caps(keep ? keep : "all", ncap);
 	if (drop)
 		kept &= ~parse_caps(drop, ncap);
@@ -187,23 +196,13 @@ int main(int argc, char **argv)
 	 * the kept set in all three when it is to become ambient. */
 	if (uid != 0 && !ambient)
 		kept = 0;
-	caps = cap_init();
-	if (!caps)
-		die("cap_init");
-	for (c = 0; c < ncap; c++) {
-		cap_value_t v = c;
-
-		if (!(kept & BIT(c)))
-			continue;
-		if (cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
-		    (uid != 0 && cap_set_flag(caps, CAP_INHERITABLE, 1, &v,
-					      CAP_SET) < 0))
-			die_cap("cap_set_flag", c);
+	for (c = 0; c < 2; c++) {
+		sets[c].permitted = sets[c].effective = (uint32_t)(kept >> 32 * c);
+		if (uid != 0)
+			sets[c].inheritable = sets[c].permitted;
 	}
-	if (cap_set_proc(caps) < 0)
-		die("cap_set_proc");
-	cap_free(caps);
+	if (syscall(SYS_capset, &hdr, sets) < 0)
+		die("capset");
 
 	/* Ambient set: survives execve of a plain file by a non-root uid;
 	 * each raise needs the cap in both permitted and inheritable. */

@@ -7,21 +7,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "lib.h"
 
 const char *progname = "mustela";
 
-/* Format "name: what[: reason]" on stderr; errno is saved by the caller. */
+/* "name: what[: reason]" on stderr, in one write(2): a whole line even
+ * when containers share a terminal, and no stdio (musl's writes with
+ * writev(2), which a seccomp profile may deny). */
 static void vmsg(int err, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
+	char line[1024];
+	size_t n;
+
+	snprintf(line, sizeof(line), "%s: ", progname);
+	n = strlen(line);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	n = strlen(line);
 	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
+		snprintf(line + n, sizeof(line) - n, ": %s", strerror(err));
+	n = strlen(line);
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(2, line, n) < 0)
+		return;
 }
 
 void warnx_(const char *fmt, ...)
@@ -120,12 +134,63 @@ int parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* Capability names in number order, as in capabilities(7). */
+static const char capnames[] = "chown dac_override dac_read_search fowner "
+	"fsetid kill setgid setuid setpcap linux_immutable net_bind_service "
+	"net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module "
+	"sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice "
+	"sys_resource sys_time sys_tty_config mknod lease audit_write "
+	"audit_control setfcap mac_override mac_admin syslog wake_alarm "
+	"block_suspend audit_read perfmon bpf checkpoint_restore";
+
+/* The names one after another: the nth, its length in *len. */
+static const char *cap_entry(int cap, size_t *len)
+{
+	const char *c = capnames;
+
+	for (int i = 0; *c; i++) {
+		*len = strcspn(c, " ");
+		if (i == cap)
+			return c;
+		c += *len + (c[*len] == ' ');
+	}
+	return NULL;
+}
+
+int cap_number(const char *name)
+{
+	const char *c;
+	size_t n, w;
+
+	if (strncasecmp(name, "cap_", 4) == 0)
+		name += 4;
+	n = strlen(name);
+	for (int i = 0; (c = cap_entry(i, &w)); i++)
+		if (w == n && strncasecmp(c, name, n) == 0)
+			return i;
+	return -1;
+}
+
+const char *cap_name(int cap)
+{
+	static char buf[32] = "cap_";
+	const char *c;
+	size_t w;
+
+	c = cap_entry(cap, &w);
+	if (!c || w + 4 >= sizeof(buf))
+		return NULL;
+	memcpy(buf + 4, c, w);
+	buf[w + 4] = '\0';
+	return buf;
+}
+
 static void exec_failed(const char *name) __attribute__((noreturn));
 static void exec_failed(const char *name)
 {
 	int err = errno;
 
-	fprintf(stderr, "%s: exec %s: %s\n", progname, name, strerror(err));
+	warn_("exec %s", name);
 	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
 
@@ -147,7 +212,8 @@ void execfd_or_die(int fd, char **argv)
 {
 	extern char **environ;
 
-	execveat(fd, "", argv, environ, AT_EMPTY_PATH);
+	/* by number: musl has no execveat() */
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	exec_failed(argv[0]);
 }
 

@@ -7,6 +7,14 @@
 #define MUSTELA_LIB_H
 
 #include <sys/types.h>
+/* The new mount API's names (open_tree, move_mount, mount_setattr, fsopen:
+ * called through syscall(2), as musl has no wrappers): glibc's
+ * <sys/mount.h> has them, musl's has not, and the kernel's <linux/mount.h>
+ * clashes with glibc's. So the kernel's only where the libc's lacks them. */
+#include <sys/mount.h>
+#ifndef MOUNT_ATTR_RDONLY
+#include <linux/mount.h>
+#endif
 
 /* Exit statuses shared by the whole toolkit (see ARCHITECTURE.md). */
 #define EXIT_SELF 125		/* the helper itself failed */
@@ -29,6 +37,11 @@ char **prog_argv(int argc, char **argv, int optind, const char *synopsis);
 
 int parse_ulong(const char *s, unsigned long *out);
 int parse_size(const char *s, unsigned long long *out);
+
+/* Capabilities by name ("chown", "CAP_KILL", any case): the number, or -1;
+ * and the name of a number ("cap_chown"), or NULL if unknown. */
+int cap_number(const char *name);
+const char *cap_name(int cap);
 
 void exec_or_die(char **argv) __attribute__((noreturn));
 void execfd_or_die(int fd, char **argv) __attribute__((noreturn));

@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 #include <linux/openat2.h>
+#include <linux/stat.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -113,13 +115,13 @@ static int bind_fd(int src, int dst, unsigned int attr)
 	struct mount_attr ma = { .attr_set = attr };
 	int tree;
 
-	tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			 AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0 || (attr && mount_setattr(tree, "", AT_EMPTY_PATH |
-					       AT_RECURSIVE, &ma,
-					       sizeof(ma)) < 0) ||
-	    move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
-		       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	tree = (int)syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0 || (attr && syscall(SYS_mount_setattr, tree, "",
+					 AT_EMPTY_PATH | AT_RECURSIVE, &ma,
+					 sizeof(ma)) < 0) ||
+	    syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -1;
 	return close(tree);
 }
@@ -278,7 +280,7 @@ int main(int argc, char **argv)
 	ros = masks + argc;
 	/* No host descriptor crosses into the container unless kept: an open
 	 * directory is a way back out. Ours are all O_CLOEXEC anyway. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		die("close_range");
 	while ((c = getopt_long(argc, argv, "+pdstb:m:r:Rw:xk:h", longopts,
 				NULL)) != -1) {
@@ -307,7 +309,8 @@ int main(int argc, char **argv)
 		usage(SYNOPSIS, EXIT_SELF);
 	newroot = argv[optind++];
 	argv = prog_argv(argc, argv, optind, SYNOPSIS);
-	if (statx(AT_FDCWD, newroot, 0, STATX_TYPE, &stx) < 0)
+	/* by number: musl 1.2.3 has no statx() */
+	if (syscall(SYS_statx, AT_FDCWD, newroot, 0, STATX_TYPE, &stx) < 0)
 		die("NEWROOT %s", newroot);
 	if (!S_ISDIR(stx.stx_mode))
 		errno = ENOTDIR, die("NEWROOT %s", newroot);
@@ -368,7 +371,8 @@ int main(int argc, char **argv)
 	 * mount only: submounts keep their own flags. */
 	if (chdir(newroot) < 0)
 		die("chdir %s", newroot);
-	if (rdonly && mount_setattr(AT_FDCWD, ".", 0, &ro, sizeof(ro)) < 0)
+	if (rdonly &&
+	    syscall(SYS_mount_setattr, AT_FDCWD, ".", 0, &ro, sizeof(ro)) < 0)
 		die("readonly %s", newroot);
 
 	/* The switch: the old root is stacked on ".", then detached (see

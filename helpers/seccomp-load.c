@@ -44,15 +44,6 @@
 #define SYNOPSIS "seccomp-load (--check PROFILE | PROFILE [--] prog [args...])"
 #define SPACE " \t\r\n"
 
-/* Capability names in number order, as in capabilities(7). */
-static const char capnames[] = "chown dac_override dac_read_search fowner "
-	"fsetid kill setgid setuid setpcap linux_immutable net_bind_service "
-	"net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module "
-	"sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice "
-	"sys_resource sys_time sys_tty_config mknod lease audit_write "
-	"audit_control setfcap mac_override mac_admin syslog wake_alarm "
-	"block_suspend audit_read perfmon bpf checkpoint_restore";
-
 /* The profile being read: file, line, the rest of the line, the filter
  * (i386 apart, merged at the end: see the header). */
 struct prof {
@@ -88,6 +79,40 @@ static int parse_num(const char *s, uint64_t *out)
 	return errno ? -1 : 0;
 }
 
+/* errno names, aliases included (EWOULDBLOCK...): a table, as only glibc
+ * has strerrorname_np(3). */
+#define E(name) { #name, name },
+static const struct {
+	const char *name;
+	int num;
+} errnames[] = {
+	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG)
+	E(ENOEXEC) E(EBADF) E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT)
+	E(ENOTBLK) E(EBUSY) E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR) E(EISDIR)
+	E(EINVAL) E(ENFILE) E(EMFILE) E(ENOTTY) E(ETXTBSY) E(EFBIG) E(ENOSPC)
+	E(ESPIPE) E(EROFS) E(EMLINK) E(EPIPE) E(EDOM) E(ERANGE) E(EDEADLK)
+	E(ENAMETOOLONG) E(ENOLCK) E(ENOSYS) E(ENOTEMPTY) E(ELOOP) E(ENOMSG)
+	E(EIDRM) E(ECHRNG) E(EL2NSYNC) E(EL3HLT) E(EL3RST) E(ELNRNG)
+	E(EUNATCH) E(ENOCSI) E(EL2HLT) E(EBADE) E(EBADR) E(EXFULL) E(ENOANO)
+	E(EBADRQC) E(EBADSLT) E(EBFONT) E(ENOSTR) E(ENODATA) E(ETIME) E(ENOSR)
+	E(ENONET) E(ENOPKG) E(EREMOTE) E(ENOLINK) E(EADV) E(ESRMNT) E(ECOMM)
+	E(EPROTO) E(EMULTIHOP) E(EDOTDOT) E(EBADMSG) E(EOVERFLOW) E(ENOTUNIQ)
+	E(EBADFD) E(EREMCHG) E(ELIBACC) E(ELIBBAD) E(ELIBSCN) E(ELIBMAX)
+	E(ELIBEXEC) E(EILSEQ) E(ERESTART) E(ESTRPIPE) E(EUSERS) E(ENOTSOCK)
+	E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT)
+	E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EOPNOTSUPP) E(EPFNOSUPPORT)
+	E(EAFNOSUPPORT) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN)
+	E(ENETUNREACH) E(ENETRESET) E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS)
+	E(EISCONN) E(ENOTCONN) E(ESHUTDOWN) E(ETOOMANYREFS) E(ETIMEDOUT)
+	E(ECONNREFUSED) E(EHOSTDOWN) E(EHOSTUNREACH) E(EALREADY)
+	E(EINPROGRESS) E(ESTALE) E(EUCLEAN) E(ENOTNAM) E(ENAVAIL) E(EISNAM)
+	E(EREMOTEIO) E(EDQUOT) E(ENOMEDIUM) E(EMEDIUMTYPE) E(ECANCELED)
+	E(ENOKEY) E(EKEYEXPIRED) E(EKEYREVOKED) E(EKEYREJECTED) E(EOWNERDEAD)
+	E(ENOTRECOVERABLE) E(ERFKILL) E(EHWPOISON) E(EWOULDBLOCK) E(EDEADLOCK)
+	E(ENOTSUP)
+};
+#undef E
+
 /* errno N: a number up to MAX_ERRNO or a name such as ENOSYS. */
 static int parse_errno(const char *s)
 {
@@ -95,9 +120,9 @@ static int parse_errno(const char *s)
 
 	if (parse_num(s, &n) == 0)
 		return n <= 4095 ? (int)n : -1;
-	for (int e = 1; e <= 4095; e++)
-		if (strerrorname_np(e) && strcmp(strerrorname_np(e), s) == 0)
-			return e;
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (strcmp(errnames[i].name, s) == 0)
+			return errnames[i].num;
 	return -1;
 }
 
@@ -165,22 +190,6 @@ static struct scmp_arg_cmp parse_cond(struct prof *p, const char *w)
 	if (m)
 		return (struct scmp_arg_cmp){ arg, SCMP_CMP_MASKED_EQ, mask, val };
 	return (struct scmp_arg_cmp){ arg, cmps[i], val, 0 };
-}
-
-static int cap_number(const char *name)
-{
-	const char *c = capnames;
-	size_t n, w;
-
-	if (strncasecmp(name, "cap_", 4) == 0)
-		name += 4;
-	n = strlen(name);
-	for (int i = 0; *c; i++, c += w + (c[w] == ' ')) {
-		w = strcspn(c, " ");
-		if (w == n && strncasecmp(c, name, n) == 0)
-			return i;
-	}
-	return -1;
 }
 
 /* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
