@@ -487,6 +487,24 @@ status 2"
   assert_output ''
 }
 
+@test "cg-attach: minc -B with a limit: a later run spares the live container's cgroup" {
+  local R pid d
+  R=$(rootfs)
+  minc -B -t "$BATS_TEST_TMPDIR/bg" -r "$R" --pid-max 20 sleep 2 2>/dev/null &
+  pid=$!
+  # minc returns at once; its background job keeps the cgroup mustela-PID
+  wait "$pid"
+  d=$(minc_cgroup "$pid")
+  run -0 minc -r "$R" true
+  run -0 cat "$d/pids.max"
+  assert_output 20
+  # the job removes it, and its record, when the container ends
+  for _ in $(seq 100); do [ -e "$d" ] || break; sleep 0.1; done
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/bg/status")" 0
+  assert_not_exists "$d"
+  assert_not_exists "/run/mustela/cg/mustela-$pid"
+}
+
 @test "cg-attach: no cgroup of this file is left" {
   run -0 find /sys/fs/cgroup -name "$P-*"
   assert_output ''

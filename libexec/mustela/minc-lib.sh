@@ -55,7 +55,8 @@ quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
 # Where things are, relative to this library: the checkout layout
 # (helpers/, share/) or the installed one (bin/, share/mustela/).
 mustela_paths() {
-  libexec=${0%/*}
+  # MUSTELA_LIBEXEC: set by a frontend that sources its backend
+  libexec=${MUSTELA_LIBEXEC:-${0%/*}}
   top=${libexec%/libexec/mustela}
   case "$top" in
     "$libexec") top=$libexec/../.. ;;
