@@ -1,6 +1,8 @@
 /* seccomp-load - load a seccomp filter from a profile, then execute a program
  *
- * usage: seccomp-load (--check PROFILE | PROFILE [--] prog [args...])
+ * usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...]
+ *        seccomp-load --compile FILE [--caps LIST] PROFILE
+ *        seccomp-load --check PROFILE
  *
  * Changes: sets no_new_privs (libseccomp's default, SCMP_FLTATR_CTL_NNP) and
  * installs a seccomp filter built from PROFILE, a plain-text file of rules
@@ -17,6 +19,12 @@
  * capabilities. PROFILE given as /proc/self/fd/N (a descriptor carried
  * across the root switch) is read from N, which is then closed; started
  * itself as /proc/self/fd/N, it makes N close-on-exec.
+ * Compiling is most of its time: --compile writes the BPF program to FILE
+ * (atomically, with what it was made from: the profile's text, the
+ * effective set the `unless` rules were judged against, or --caps LIST
+ * instead, the architecture, libseccomp's version, the kernel's seccomp API
+ * level), and --compiled FILE loads that program instead of compiling, if
+ * all of these match now; else it compiles as without it.
  *
  * Does not: change capabilities or ids (cap-drop does, before it), or look
  * at memory: conditions compare argument values, never what a pointer
@@ -37,11 +45,16 @@
 #include <strings.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 #include "lib.h"
 
-#define SYNOPSIS "seccomp-load (--check PROFILE | PROFILE [--] prog [args...])"
+#define SYNOPSIS "seccomp-load [--compiled FILE] PROFILE [--] prog [args...]" \
+	" | --compile FILE [--caps LIST] PROFILE | --check PROFILE"
 #define SPACE " \t\r\n"
 
 /* The profile being read: file, line, the rest of the line, the filter
@@ -52,6 +65,7 @@ struct prof {
 	char *save;
 	scmp_filter_ctx ctx, i386;
 	uint32_t dflt;
+	uint64_t caps;		/* the effective set `unless` is judged by */
 };
 
 static void bad(const struct prof *p, const char *what, const char *word)
@@ -192,11 +206,39 @@ static struct scmp_arg_cmp parse_cond(struct prof *p, const char *w)
 	return (struct scmp_arg_cmp){ arg, cmps[i], val, 0 };
 }
 
-/* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
-static int unless(struct prof *p)
+/* The effective capability set now. */
+static uint64_t effective(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &hdr, d) < 0)
+		die("capget");
+	return (uint64_t)d[1].effective << 32 | d[0].effective;
+}
+
+/* A comma-separated list of capability names as a set ("" is none). */
+static uint64_t parse_caps(const char *list)
+{
+	char *copy = strdup(list), *c, *save;
+	uint64_t set = 0;
+	int n;
+
+	if (!copy)
+		die("strdup");
+	for (c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		n = cap_number(c);
+		if (n < 0)
+			diex("--caps: unknown capability: %s", c);
+		set |= UINT64_C(1) << n;
+	}
+	free(copy);
+	return set;
+}
+
+/* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
+static int unless(struct prof *p)
+{
 	char *list = next(p), *extra = list ? next(p) : NULL, *c, *save;
 	int n, have = 0;
 
@@ -204,13 +246,11 @@ static int unless(struct prof *p)
 		bad(p, "missing capability", NULL);
 	if (extra)
 		bad(p, "unexpected", extra);
-	if (syscall(SYS_capget, &hdr, d) < 0)
-		die("capget");
 	for (c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
 		n = cap_number(c);
 		if (n < 0)
 			bad(p, "unknown capability", c);
-		have |= d[n / 32].effective >> (n % 32) & 1;
+		have |= p->caps >> n & 1;
 	}
 	return have;
 }
@@ -310,37 +350,73 @@ static int proc_fd(const char *path)
 	return -1;
 }
 
-/* /proc/self/fd/N is read from N itself (the root switch may have left no
- * /proc to reopen it through), from the start, as a reopen would. */
-static FILE *open_profile(const char *path)
+/* All that is left to read of fd, NUL-terminated, its size in *len; fd is
+ * closed. */
+static char *read_fd(int fd, const char *name, size_t *len)
+{
+	size_t size = 4096, n = 0;
+	char *buf = malloc(size);
+	ssize_t r;
+
+	if (!buf)
+		die("malloc");
+	while ((r = read(fd, buf + n, size - n - 1)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("read %s", name);
+		n += (size_t)r;
+		if (n + 1 == size && !(buf = realloc(buf, size *= 2)))
+			die("realloc");
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* The whole of a file. /proc/self/fd/N is read from N itself (the root
+ * switch may have left no /proc to reopen it through), from the start, as
+ * a reopen would, and N is closed: prog does not inherit it. */
+static char *read_file(const char *path, size_t *len)
 {
 	int fd = proc_fd(path);
-	FILE *f;
 
 	if (fd >= 0) {
 		if (lseek(fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
 			die("open %s", path);
-		f = fdopen(fd, "r");
-	} else {
-		f = fopen(path, "re");
-	}
-	if (!f)
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		die("open %s", path);
-	return f;
+	}
+	return read_fd(fd, path, len);
 }
 
-static scmp_filter_ctx read_profile(const char *path)
+/* FNV-1a, 64 bits: what a compiled program was made from, and that it is
+ * whole. */
+static uint64_t fnv(const void *data, size_t len, uint64_t h)
 {
-	struct prof p = { path, 0, NULL, NULL, NULL, 0 };
-	FILE *f = open_profile(path);
-	char *buf = NULL, *w;
-	size_t size = 0;
+	const unsigned char *c = data;
+
+	while (len--)
+		h = (h ^ *c++) * UINT64_C(0x100000001b3);
+	return h;
+}
+#define FNV_START UINT64_C(0xcbf29ce484222325)
+
+static scmp_filter_ctx parse_profile(const char *path, char *text,
+				     uint64_t caps)
+{
+	struct prof p = { path, 0, NULL, NULL, NULL, 0, caps };
+	char *line, *end, *w;
 	int rc;
 
-	while (getline(&buf, &size, f) >= 0) {
+	for (line = text; *line; line = end) {
+		end = line + strcspn(line, "\n");
+		if (*end)
+			*end++ = '\0';
 		p.line++;
-		buf[strcspn(buf, "#")] = '\0';
-		w = strtok_r(buf, SPACE, &p.save);
+		line[strcspn(line, "#")] = '\0';
+		w = strtok_r(line, SPACE, &p.save);
 		if (!w)
 			continue;
 		if (strcmp(w, "default") == 0)
@@ -350,11 +426,6 @@ static scmp_filter_ctx read_profile(const char *path)
 		else
 			add_rule(&p, w);
 	}
-	if (ferror(f))
-		die("read %s", path);
-	/* Closes the profile's descriptor: prog does not inherit it. */
-	fclose(f);
-	free(buf);
 	if (!p.ctx)
 		diex("%s: no default action", path);
 	/* One filter again; merging frees the i386 part. */
@@ -365,26 +436,125 @@ static scmp_filter_ctx read_profile(const char *path)
 	return p.ctx;
 }
 
+/* A compiled program: this header, then len BPF instructions. */
+struct compiled {
+	char magic[8];		/* "mustbpf1" */
+	uint64_t text;		/* fnv of the profile's text */
+	uint64_t caps;		/* the effective set `unless` was judged by */
+	uint64_t prog;		/* fnv of the instructions */
+	uint32_t arch;		/* SCMP_ARCH_NATIVE */
+	uint32_t version;	/* libseccomp's, major.minor.micro */
+	uint32_t api;		/* the kernel's seccomp API level */
+	uint32_t len;		/* instructions */
+};
+#define MAGIC "mustbpf1"
+#define VERSION (SCMP_VER_MAJOR << 16 | SCMP_VER_MINOR << 8 | SCMP_VER_MICRO)
+
+/* --compile FILE: the program, written to FILE.PID then renamed. */
+static void compile(const char *out, scmp_filter_ctx ctx, uint64_t text,
+		    uint64_t caps)
+{
+	struct compiled h = { MAGIC, text, caps, 0, SCMP_ARCH_NATIVE, VERSION,
+		seccomp_api_get(), 0 };
+	char tmp[PATH_MAX], *prog;
+	size_t len;
+	int fd, rc;
+
+	/* libseccomp exports to a descriptor: a memory file, read back. */
+	fd = memfd_create("bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		die("memfd_create");
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0) {
+		errno = -rc;
+		die("compile");
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		die("lseek");
+	prog = read_fd(fd, "the compiled program", &len);
+	h.len = (uint32_t)(len / 8);
+	h.prog = fnv(prog, len, FNV_START);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d", out, (int)getpid()) >=
+	    sizeof(tmp))
+		errno = ENAMETOOLONG, die("--compile %s", out);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("--compile %s", tmp);
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    write(fd, prog, len) != (ssize_t)len || close(fd) < 0) {
+		unlink(tmp);
+		die("--compile %s", tmp);
+	}
+	if (rename(tmp, out) < 0) {
+		unlink(tmp);
+		die("--compile %s", out);
+	}
+	free(prog);
+}
+
+/* --compiled FILE: load its program if it was made from this text for the
+ * effective set now, here; 0 when loaded, -1 when it does not match (and
+ * the profile is compiled instead). */
+static int load_compiled(const char *path, uint64_t text)
+{
+	struct sock_fprog fprog;
+	struct compiled h;
+	size_t len;
+	char *data = read_file(path, &len);
+
+	if (len < sizeof(h))
+		return free(data), -1;
+	memcpy(&h, data, sizeof(h));
+	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.text != text ||
+	    h.caps != effective() || h.arch != SCMP_ARCH_NATIVE ||
+	    h.version != VERSION || h.len == 0 || h.len > BPF_MAXINSNS ||
+	    len != sizeof(h) + (size_t)h.len * 8 ||
+	    h.prog != fnv(data + sizeof(h), len - sizeof(h), FNV_START) ||
+	    h.api != (uint32_t)seccomp_api_get())
+		return free(data), -1;
+	/* As seccomp_load(3) does: no_new_privs, then the filter. */
+	fprog.len = (unsigned short)h.len;
+	fprog.filter = (struct sock_filter *)(void *)(data + sizeof(h));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("prctl PR_SET_NO_NEW_PRIVS");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		die("seccomp %s", path);
+	free(data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "compile", required_argument, NULL, 'o' },
+		{ "caps", required_argument, NULL, 'C' },
+		{ "compiled", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *profile, *out = NULL, *in = NULL, *caps = NULL;
 	scmp_filter_ctx ctx;
-	const char *profile;
+	char *text;
+	size_t len;
+	uint64_t sum, judge;
 	int c, check = 0, fd, rc;
 
 	progname = "seccomp-load";
 	while ((c = getopt_long(argc, argv, "+ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': check = 1; break;
+		case 'o': out = optarg; break;
+		case 'C': caps = optarg; break;
+		case 'i': in = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
-	if (optind >= argc || (check && optind + 1 != argc))
+	/* --check and --compile take the profile alone, --caps goes with
+	 * --compile, --compiled with a program. */
+	if (optind >= argc || (check || out) && optind + 1 != argc ||
+	    check + !!out + !!in > 1 || caps && !out)
 		usage(SYNOPSIS, EXIT_SELF);
 	profile = argv[optind++];
 	/* Started as /proc/self/fd/N, the way the chain carries the host's
@@ -394,9 +564,14 @@ int main(int argc, char **argv)
 	fd = proc_fd(argv[0]);
 	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
 		die("close-on-exec %s", argv[0]);
-	if (!check)
+	if (!check && !out)
 		argv = prog_argv(argc, argv, optind, SYNOPSIS);
-	ctx = read_profile(profile);
+	text = read_file(profile, &len);
+	sum = fnv(text, len, FNV_START);
+	if (in && load_compiled(in, sum) == 0)
+		exec_or_die(argv);
+	judge = caps ? parse_caps(caps) : effective();
+	ctx = parse_profile(profile, text, judge);
 
 	/* --check: compile the filter to BPF, and throw it away. */
 	if (check) {
@@ -408,6 +583,10 @@ int main(int argc, char **argv)
 			errno = -rc;
 			die("compile %s", profile);
 		}
+		return 0;
+	}
+	if (out) {
+		compile(out, ctx, sum, judge);
 		return 0;
 	}
 

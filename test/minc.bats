@@ -248,6 +248,32 @@ C
   assert_output 'minc: --seccomp /nonexistent: No such file or directory'
 }
 
+@test "minc: a profile is compiled once for the container's capabilities, then loaded" {
+  local key ino
+  printf 'default allow\nerrno 38 getcwd\n' >"$T/p"
+  key=/run/mustela/seccomp/${T//\//%}%p
+  run -1 minc -r "$R" --seccomp "$T/p" pwd
+  assert_exists "$key.root"
+  ino=$(stat -c %i "$key.root")
+  # the next run loads it: not written again (a new one is renamed in)
+  run -1 minc -r "$R" --seccomp "$T/p" pwd
+  assert_equal "$(stat -c %i "$key.root")" "$ino"
+  run -0 minc --explain -r "$R" --seccomp "$T/p" pwd
+  refute_output --partial -- '--compile '
+  assert_output --partial " 5<$key.root"
+  # another uid has no capabilities: its own program
+  run -1 minc -r "$R" --user 1000 --seccomp "$T/p" pwd
+  assert_exists "$key.user"
+  # a changed profile is compiled again
+  printf 'default allow\n' >"$T/p"
+  touch -d '+2 seconds' "$T/p"
+  run -0 minc --explain -r "$R" --seccomp "$T/p" pwd
+  assert_line --index 0 --partial -- "--compile $key.root --caps chown,"
+  run -0 minc -r "$R" --seccomp "$T/p" pwd
+  [ "$(stat -c %i "$key.root")" != "$ino" ]
+  rm -f "$key.root" "$key.user"
+}
+
 @test "minc: --readonly, -w, -e; MINC_* never reaches the program" {
   run -1 minc -r "$R" --readonly touch /x
   assert_output --partial 'Read-only file system'

@@ -164,7 +164,7 @@ probe_all() {
 
 @test "seccomp-load: -h prints the usage on stdout, exit 0" {
   run -0 seccomp-load -h
-  assert_output 'seccomp-load: usage: seccomp-load (--check PROFILE | PROFILE [--] prog [args...])'
+  assert_output 'seccomp-load: usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...] | --compile FILE [--caps LIST] PROFILE | --check PROFILE'
   run -0 seccomp-load --help
 }
 
@@ -377,6 +377,90 @@ EOF
   assert_line --index 0 --partial 'No such file or directory'
   assert_line --index 1 closed
   assert_line --index 2 EDOM
+}
+
+# fnv FILE OFFSET: FNV-1a (64 bits) of FILE from byte OFFSET, 16 hex digits
+# (bash's arithmetic wraps at 64 bits, as the helper's does)
+fnv() {
+  local h=-3750763034362895579 b
+  for b in $(od -An -v -tu1 -j "$2" "$1"); do
+    h=$(((h ^ b) * 1099511628211))
+  done
+  printf '%016x' "$h"
+}
+
+# le64 HEX: 16 hex digits as 8 bytes, little-endian
+le64() {
+  local out='' i
+  for i in 14 12 10 8 6 4 2 0; do out+="\\x${1:$i:2}"; done
+  printf '%b' "$out"
+}
+
+@test "seccomp-load: --compiled loads the program --compile wrote, when made from this text" {
+  profile a 'default allow' 'errno EDOM keyctl'
+  profile b 'default allow' 'errno ERANGE keyctl'
+  run -0 seccomp-load --compile "$T/a.bpf" "$T/a"
+  assert_output ''
+  run -0 seccomp-load --compile "$T/b.bpf" "$T/b"
+  run -1 seccomp-load --compiled "$T/a.bpf" "$T/a" -- "$PROBE" keyctl 1
+  assert_output EDOM
+  # a.bpf's header (48 bytes: made from a's text, for this effective set)
+  # with b's program and its sum: loaded as it is, not compiled from a
+  assert_equal "$(stat -c %s "$T/a.bpf")" "$(stat -c %s "$T/b.bpf")"
+  { head -c 24 "$T/a.bpf"; le64 "$(fnv "$T/b.bpf" 48)"
+    tail -c +33 "$T/a.bpf" | head -c 16; tail -c +49 "$T/b.bpf"; } >"$T/x.bpf"
+  run -1 seccomp-load --compiled "$T/x.bpf" "$T/a" -- "$PROBE" keyctl 1
+  assert_output ERANGE
+  # without the right sum (torn, damaged): compiled from the profile
+  { head -c 48 "$T/a.bpf"; tail -c +49 "$T/b.bpf"; } >"$T/y.bpf"
+  run -1 seccomp-load --compiled "$T/y.bpf" "$T/a" -- "$PROBE" keyctl 1
+  assert_output EDOM
+  # read from a descriptor, closed for prog
+  run -0 seccomp-load --compiled /proc/self/fd/8 "$T/a" -- sh -c \
+    "ls /proc/self/fd; '$PROBE' keyctl 1 || :" 8<"$T/x.bpf"
+  refute_line 8
+  assert_line ERANGE
+}
+
+@test "seccomp-load: --compiled made from another text or another capability set is not used" {
+  profile a 'default allow' 'errno EDOM keyctl unless sys_admin'
+  profile a2 'default allow' 'errno ERANGE keyctl unless sys_admin'
+  # judged for no capabilities: the rule is in
+  run -0 seccomp-load --compile "$T/a.bpf" --caps '' "$T/a"
+  # root with every capability: the set differs, a is compiled (rule out)
+  run -1 seccomp-load --compiled "$T/a.bpf" "$T/a" -- "$PROBE" keyctl 9999
+  assert_output EOPNOTSUPP
+  # with none: the set matches, the program is used (rule in)
+  run -1 setpriv --bounding-set=-all seccomp-load --compiled "$T/a.bpf" "$T/a" \
+    -- "$PROBE" keyctl 9999
+  assert_output EDOM
+  # another text: compiled from it
+  run -1 setpriv --bounding-set=-all seccomp-load --compiled "$T/a.bpf" "$T/a2" \
+    -- "$PROBE" keyctl 9999
+  assert_output ERANGE
+  # not a compiled program at all, or missing
+  run -1 seccomp-load --compiled "$T/a2" "$T/a2" -- "$PROBE" keyctl 9999
+  assert_output EOPNOTSUPP
+  run -125 seccomp-load --compiled "$T/none" "$T/a2" -- true
+  assert_output "seccomp-load: open $T/none: No such file or directory"
+}
+
+@test "seccomp-load: --compile, --caps and --compiled: usage and errors, 125" {
+  profile a 'default allow' 'errno EDOM keyctl'
+  run -125 seccomp-load --compile "$T/a.bpf" "$T/a" -- true
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --caps chown "$T/a" -- true
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --compile "$T/a.bpf" --compiled "$T/a.bpf" "$T/a"
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --compile "$T/a.bpf" --caps chown,bogus "$T/a"
+  assert_output 'seccomp-load: --caps: unknown capability: bogus'
+  run -125 seccomp-load --compile "$T/no/a.bpf" "$T/a"
+  assert_output --regexp "^seccomp-load: --compile $T/no/a\.bpf\.[0-9]+: No such file or directory\$"
+  profile bad 'default allow' 'allow nosuchcall'
+  run -125 seccomp-load --compile "$T/a.bpf" "$T/bad"
+  assert_output --partial "$T/bad:2:"
+  assert_not_exists "$T/a.bpf"
 }
 
 @test "seccomp-load: default.policy with Docker's capabilities refuses what Docker refuses" {
