@@ -2,6 +2,7 @@
  *
  * usage: cg-attach [options] [--] prog [args...]
  *        cg-attach [--parent PATH] --remove NAME
+ *        cg-attach --sweep FILE
  *
  * Changes: creates (or joins) the cgroup NAME (default mustela-PID) below
  * the caller's own cgroup, or below --parent PATH, writes the limits into
@@ -16,6 +17,13 @@
  * If a step fails before the exec, what this run made is undone.
  * --remove freezes (v1) or cgroup.kill's (v2) the cgroup, SIGKILLs what is
  * left, waits until it is empty and removes it, nested cgroups included.
+ * --record FILE writes, before anything is made, the parent's pid (the
+ * supervisor that removes the cgroup when prog ends) and the cgroup's
+ * directory in each hierarchy to FILE (atomically), and ties the set-up to
+ * the parent (killed with it, until the exec). --sweep FILE, run by that
+ * parent or once it is gone, removes those directories as --remove does,
+ * then FILE: from any cgroup, so a later run can remove what a killed
+ * supervisor left without knowing where it ran.
  *
  * Does not: create a cgroup namespace (ns-enter --cgroup, after it in the
  * chain), fork, or remove the cgroup when prog ends (run --remove; a failed
@@ -36,13 +44,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
 #include "lib.h"
 
 #define SYNOPSIS "cg-attach [options] [--] prog [args...]" \
-	" | cg-attach [--parent PATH] --remove NAME"
+	" | cg-attach [--parent PATH] --remove NAME | cg-attach --sweep FILE"
 #define MAXH 16		/* hierarchies handled */
 #define UNSET (-2LL)	/* option not given; -1 means unlimited */
 #define TRIES 500	/* polls 10 ms apart: 5 s for processes to go */
@@ -53,6 +62,7 @@ static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset" };
 struct hier {
 	char dir[PATH_MAX];	/* the cgroup to create, join or remove */
 	char home[PATH_MAX];	/* the caller's own cgroup in this hierarchy */
+	char mnt[PATH_MAX];	/* where the hierarchy is mounted */
 	char opts[256];		/* v1: the superblock options name controllers */
 	size_t start;		/* dir[0..start) exists: create from there */
 	int v2, optional, skip, created, moved;
@@ -61,7 +71,7 @@ struct hier {
 struct cg {
 	struct hier h[MAXH];
 	int n, v2;		/* v2: /sys/fs/cgroup is cgroup2 */
-	const char *name, *parent;
+	const char *name, *parent, *record;
 };
 
 struct lim {
@@ -149,6 +159,8 @@ static void fail(struct cg *cg, const char *fmt, ...)
 		if (cg->h[i].created)
 			rmdir(cg->h[i].dir);
 	}
+	if (cg->record)
+		unlink(cg->record);
 	errno = err;
 	if (err)
 		die("%s", msg);
@@ -248,6 +260,7 @@ static void find(struct cg *cg)
 		if (!strcmp(self, "/"))
 			self[0] = '\0';
 		pathf(h->home, "%s%s", mnt, self);
+		pathf(h->mnt, "%s", mnt);
 		pathf(h->dir, "%s%s/%s", cg->parent ? mnt : h->home,
 		      cg->parent ? cg->parent : "", cg->name);
 		h->start = strlen(cg->parent ? mnt : h->home);
@@ -454,20 +467,26 @@ static void rm_tree(const char *dir)
 		}
 	if (d)
 		closedir(d);
-	for (int i = 0; rmdir(dir) < 0; i++)
+	/* ENOENT: removed meanwhile (by another --remove or --sweep) */
+	for (int i = 0; rmdir(dir) < 0 && errno != ENOENT; i++)
 		if (errno != EBUSY || i == TRIES || usleep(10000) < 0)
 			die("rmdir %s", dir);
 }
 
-static void remove_cg(struct cg *cg)
+/* Remove the cgroup wherever it is (a hierarchy marked skip is left);
+ * with missing_ok, nothing there at all is no error. */
+static void remove_cg(struct cg *cg, int missing_ok)
 {
 	char path[PATH_MAX], state[32] = "";
 	struct hier *fz;
 	int found = 0, n = 1;
 
 	for (int i = 0; i < cg->n; i++)
-		found |= !(cg->h[i].skip = access(cg->h[i].dir, F_OK) < 0);
+		found |= !(cg->h[i].skip = cg->h[i].skip ||
+			   access(cg->h[i].dir, F_OK) < 0);
 	errno = ENOENT;
+	if (!found && missing_ok)
+		return;
 	if (!found)
 		die("remove %s", cg->name);
 	/* v1: freeze it, so that nothing forks while it is being killed. */
@@ -498,6 +517,94 @@ static void remove_cg(struct cg *cg)
 	for (int i = 0; i < cg->n; i++)
 		if (!cg->h[i].skip)
 			rm_tree(cg->h[i].dir);
+}
+
+/* A cgroup name is one path component; --parent an absolute path. */
+static int bad_path(const char *s, int slash)
+{
+	if (slash && *s++ != '/')
+		return 1;
+	if (slash && !*s)
+		return 0;
+	for (const char *p = s; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		size_t n = strcspn(p, "/");
+
+		if ((!slash && p[n]) || n == 0 || (p[0] == '.' &&
+		    (n == 1 || (n == 2 && p[1] == '.'))))
+			return 1;
+	}
+	return 0;
+}
+
+/* --record FILE: the parent's pid, then each hierarchy's directory, one a
+ * line, written to FILE.PID and renamed: a reader sees all or nothing.
+ * Until the exec, the parent's death kills this process: nothing is made
+ * after the record's pid is gone (a sweep could miss it). */
+static void record(struct cg *cg)
+{
+	char tmp[PATH_MAX];
+	pid_t parent = getppid();
+	FILE *f;
+	int ok;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die("prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		diex("record %s: the parent is gone", cg->record);
+	pathf(tmp, "%s.%d", cg->record, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		die("record %s", tmp);
+	ok = fprintf(f, "%d\n", (int)parent) > 0;
+	for (int i = 0; i < cg->n; i++)
+		ok = ok && fprintf(f, "%s\n", cg->h[i].dir) > 0;
+	if (fclose(f) != 0 || !ok || rename(tmp, cg->record) < 0) {
+		unlink(tmp);
+		die("record %s", cg->record);
+	}
+}
+
+/* --sweep FILE: the cgroup --record wrote to FILE, by its parent (the
+ * supervisor, our own parent then) or once that is gone. */
+static void sweep(struct cg *cg, const char *file)
+{
+	char line[PATH_MAX + 2], *d;
+	long pid = 0;
+	int fd, i;
+	FILE *f;
+
+	f = fopen(file, "re");
+	if (!f)
+		die("sweep %s", file);
+	if (!fgets(line, sizeof(line), f) || (pid = atol(line)) <= 0)
+		diex("sweep %s: not a record of cg-attach --record", file);
+	if (pid != getppid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		diex("sweep %s: pid %ld is alive", file, pid);
+	/* Each hierarchy this process sees: the directory recorded in it. */
+	cg->name = "(recorded)";
+	find(cg);
+	for (i = 0; i < cg->n; i++)
+		cg->h[i].skip = 1;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < cg->n; i++) {
+			size_t m = strlen(cg->h[i].mnt);
+
+			d = line + m;
+			if (!strncmp(line, cg->h[i].mnt, m) && *d == '/' &&
+			    !bad_path(d, 1) && strlen(d) > 1)
+				break;
+		}
+		if (i < cg->n) {
+			pathf(cg->h[i].dir, "%s", line);
+			cg->h[i].skip = 0;
+		}
+	}
+	fclose(f);
+	remove_cg(cg, 1);
+	fd = unlink(file);
+	if (fd < 0 && errno != ENOENT)
+		die("sweep: remove %s", file);
 }
 
 static long long size_arg(const char *s)
@@ -540,23 +647,6 @@ static long long cpus_arg(const char *s)
 	return n;
 }
 
-/* A cgroup name is one path component; --parent an absolute path. */
-static int bad_path(const char *s, int slash)
-{
-	if (slash && *s++ != '/')
-		return 1;
-	if (slash && !*s)
-		return 0;
-	for (const char *p = s; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
-		size_t n = strcspn(p, "/");
-
-		if ((!slash && p[n]) || n == 0 || (p[0] == '.' &&
-		    (n == 1 || (n == 2 && p[1] == '.'))))
-			return 1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -573,13 +663,15 @@ int main(int argc, char **argv)
 		{ "cpuset-cpus", required_argument, NULL, 'C' },
 		{ "cpuset-mems", required_argument, NULL, 'M' },
 		{ "remove", required_argument, NULL, 'r' },
+		{ "record", required_argument, NULL, 'R' },
+		{ "sweep", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lim l = { UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, NULL, NULL,
 			 NULL };
 	struct cg cg = { .n = 0 };
-	char defname[32], pid[16], *remove = NULL;
+	char defname[32], pid[16], *remove = NULL, *sweep_file = NULL;
 	long long cpus = 0;
 	unsigned int mask = 0;
 	int c, limits = 0;
@@ -587,7 +679,7 @@ int main(int argc, char **argv)
 	progname = "cg-attach";
 	while ((c = getopt_long(argc, argv, "+n:u:m:s:c:q:p:S:w:P:C:M:r:h",
 				longopts, NULL)) != -1) {
-		limits += !strchr("nurh", c);
+		limits += !strchr("nurRWh", c);
 		switch (c) {
 		case 'n': cg.name = optarg; break;
 		case 'u': cg.parent = optarg; break;
@@ -606,11 +698,20 @@ int main(int argc, char **argv)
 		case 'C': l.cpus = optarg; break;
 		case 'M': l.mems = optarg; break;
 		case 'r': remove = optarg; break;
+		case 'R': cg.record = optarg; break;
+		case 'W': sweep_file = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
-	if ((remove && (limits || cg.name || optind < argc)) ||
+	if (sweep_file) {
+		if (limits || cg.name || cg.parent || cg.record || remove ||
+		    optind < argc)
+			usage(SYNOPSIS, EXIT_SELF);
+		sweep(&cg, sweep_file);
+		return 0;
+	}
+	if ((remove && (limits || cg.name || cg.record || optind < argc)) ||
 	    (cpus && l.quota != UNSET) ||
 	    (l.shares != UNSET && l.weight != UNSET))
 		usage(SYNOPSIS, EXIT_SELF);
@@ -640,9 +741,11 @@ int main(int argc, char **argv)
 		argv = prog_argv(argc, argv, optind, SYNOPSIS);
 	find(&cg);
 	if (remove) {
-		remove_cg(&cg);
+		remove_cg(&cg, 0);
 		return 0;
 	}
+	if (cg.record)
+		record(&cg);
 	mask = (l.mem != UNSET) << MEM | (l.quota != UNSET || l.shares != UNSET ||
 		l.weight != UNSET) << CPU | !!l.pids << PIDS |
 		(l.cpus || l.mems) << CPUSET;
@@ -659,5 +762,9 @@ int main(int argc, char **argv)
 			set(&cg, cg.h[i].dir, "cgroup.procs", pid);
 			cg.h[i].moved = 1;
 		}
+	/* Inside now: a sweep finds prog here; prog is not tied to the
+	 * parent unless it asks. */
+	if (cg.record && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		fail(&cg, "prctl PR_SET_PDEATHSIG");
 	exec_or_die(argv);
 }

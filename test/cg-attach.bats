@@ -112,7 +112,7 @@ assert_cpu_max() {
 
 @test "cg-attach: -h prints the usage on stdout, exit 0" {
   run -0 cg-attach -h
-  assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME'
+  assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME | cg-attach --sweep FILE'
 }
 
 @test "cg-attach: no program is a usage error, 125" {
@@ -324,6 +324,48 @@ assert_cpu_max() {
   run -125 cg-attach --remove "$P-nope" -- true
   assert_output --partial 'cg-attach: usage:'
   run -125 cg-attach --memory 1G --remove "$P-nope"
+  assert_output --partial 'cg-attach: usage:'
+}
+
+@test "cg-attach: --record: the parent's pid and every directory; --sweep removes them from anywhere" {
+  local rec=$BATS_TEST_TMPDIR/rec parent d
+  # the parent stays (sleeping) after cg-attach has run
+  sh -c 'cg-attach --name "$1" --record "$2" --pids-max 20 -- true; exec sleep 30' \
+    sh "$P-1" "$rec" &
+  parent=$!
+  for _ in $(seq 100); do [ -e "$rec" ] && break; sleep 0.05; done
+  assert_equal "$(head -n 1 "$rec")" "$parent"
+  assert_equal "$(tail -n +2 "$rec" | sort)" "$(cgdirs "$P-1" | sort)"
+  # while the parent lives, only the parent may sweep
+  run -125 cg-attach --sweep "$rec"
+  assert_output "cg-attach: sweep $rec: pid $parent is alive"
+  kill "$parent"
+  wait "$parent" || :
+  # from another cgroup, where --remove NAME would not find it
+  run -0 cg-attach --name "$P-2" -- cg-attach --sweep "$rec"
+  assert_output ''
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
+  assert_not_exists "$rec"
+  # a record whose cgroup is gone already: removed, no error
+  printf '1999999999\n%s\n' "$(cgdirs "$P-1")" >"$rec"
+  run -0 cg-attach --sweep "$rec"
+  assert_not_exists "$rec"
+}
+
+@test "cg-attach: --sweep: the supervisor sweeps its own; bad records and usage, 125" {
+  local rec=$BATS_TEST_TMPDIR/rec d
+  run -0 sh -c 'cg-attach --name "$1" --record "$2" -- true && cg-attach --sweep "$2"' \
+    sh "$P-1" "$rec"
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
+  assert_not_exists "$rec"
+  run -125 cg-attach --sweep "$rec"
+  assert_output "cg-attach: sweep $rec: No such file or directory"
+  echo junk >"$rec"
+  run -125 cg-attach --sweep "$rec"
+  assert_output "cg-attach: sweep $rec: not a record of cg-attach --record"
+  run -125 cg-attach --sweep "$rec" --name x
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --remove "$P-1" --record "$rec"
   assert_output --partial 'cg-attach: usage:'
 }
 
