@@ -74,17 +74,21 @@ static uint64_t parse_caps(const char *list, int ncap)
 	return mask;
 }
 
-/* How many capabilities the running kernel has: the bounding set answers
- * for each one it knows (EINVAL beyond). */
-static int cap_count(void)
+/* The bounding set, and in *ncap how many capabilities the running kernel
+ * has: PR_CAPBSET_READ answers for each one it knows (EINVAL beyond). */
+static uint64_t bounding(int *ncap)
 {
-	int n = 0;
+	uint64_t set = 0;
+	int n, r;
 
-	while (n < 64 && prctl(PR_CAPBSET_READ, n, 0, 0, 0) >= 0)
-		n++;
+	for (n = 0; n < 64 && (r = prctl(PR_CAPBSET_READ, n, 0, 0, 0)) >= 0;
+	     n++)
+		if (r == 1)
+			set |= BIT(n);
 	if (n == 0)
 		die("prctl PR_CAPBSET_READ");
-	return n;
+	*ncap = n;
+	return set;
 }
 
 static unsigned int parse_id(const char *s, const char *what)
@@ -128,7 +132,7 @@ int main(int argc, char **argv)
 	uid_t uid = geteuid();
 	gid_t gid = 0, *gids = NULL;
 	size_t ngids = 0;
-	uint64_t kept = 0;
+	uint64_t kept = 0, bset;
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct sets[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 
@@ -152,13 +156,11 @@ int main(int argc, char **argv)
 
 	/* What to keep: the list, or everything but the list, and never more
 	 * than the bounding set already holds (a dropped cap stays dropped). */
-	ncap = cap_count();
+	bset = bounding(&ncap);
 	kept = parse_caps(keep ? keep : "all", ncap);
 	if (drop)
 		kept &= ~parse_caps(drop, ncap);
-	for (c = 0; c < ncap; c++)
-		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
-			kept &= ~BIT(c);
+	kept &= bset;
 	if (user) {
 		colon = strchr(user, ':');
 		if (colon)
@@ -173,7 +175,7 @@ int main(int argc, char **argv)
 	 * Only caps still in it are dropped: an unprivileged caller whose set
 	 * is already small enough asks for nothing it cannot do. */
 	for (c = 0; c < ncap; c++) {
-		if (kept & BIT(c) || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+		if (kept & BIT(c) || !(bset & BIT(c)))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			die_cap("prctl PR_CAPBSET_DROP", c);
