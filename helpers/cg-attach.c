@@ -44,6 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -537,22 +538,27 @@ static int bad_path(const char *s, int slash)
 }
 
 /* --record FILE: the parent's pid, then each hierarchy's directory, one a
- * line, written to FILE.PID and renamed: a reader sees all or nothing.
- * Until the exec, the parent's death kills this process: nothing is made
- * after the record's pid is gone (a sweep could miss it). */
+ * line, written to FILE.PID and renamed: a reader sees all or nothing. The
+ * record stays locked (flock) until the exec, when the process is in the
+ * cgroup, or its death: --sweep waits for that, so nothing is made after
+ * a sweep. And the parent's death kills this process until the exec. */
 static void record(struct cg *cg)
 {
 	char tmp[PATH_MAX];
 	pid_t parent = getppid();
 	FILE *f;
-	int ok;
+	int fd, ok;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die("prctl PR_SET_PDEATHSIG");
 	if (getppid() != parent)
 		diex("record %s: the parent is gone", cg->record);
 	pathf(tmp, "%s.%d", cg->record, (int)getpid());
-	f = fopen(tmp, "we");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+		die("record %s", tmp);
+	/* the lock is held by fd (closed at the exec), not by f */
+	f = fdopen(dup(fd), "w");
 	if (!f)
 		die("record %s", tmp);
 	ok = fprintf(f, "%d\n", (int)parent) > 0;
@@ -573,7 +579,15 @@ static void sweep(struct cg *cg, const char *file)
 	int fd, i;
 	FILE *f;
 
-	f = fopen(file, "re");
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("sweep %s", file);
+	/* A cg-attach still making it holds the lock: wait for its exec or
+	 * its end. */
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
+		if (errno != EWOULDBLOCK || i == TRIES || usleep(10000) < 0)
+			die("sweep %s: lock", file);
+	f = fdopen(fd, "r");
 	if (!f)
 		die("sweep %s", file);
 	if (!fgets(line, sizeof(line), f) || (pid = atol(line)) <= 0)
@@ -600,11 +614,10 @@ static void sweep(struct cg *cg, const char *file)
 			cg->h[i].skip = 0;
 		}
 	}
-	fclose(f);
 	remove_cg(cg, 1);
-	fd = unlink(file);
-	if (fd < 0 && errno != ENOENT)
+	if (unlink(file) < 0 && errno != ENOENT)
 		die("sweep: remove %s", file);
+	fclose(f);
 }
 
 static long long size_arg(const char *s)
