@@ -17,13 +17,13 @@
  * If a step fails before the exec, what this run made is undone.
  * --remove freezes (v1) or cgroup.kill's (v2) the cgroup, SIGKILLs what is
  * left, waits until it is empty and removes it, nested cgroups included.
- * --record FILE writes, before anything is made, the parent's pid (the
- * supervisor that removes the cgroup when prog ends) and the cgroup's
- * directory in each hierarchy to FILE (atomically), and ties the set-up to
- * the parent (killed with it, until the exec). --sweep FILE, run by that
- * parent or once it is gone, removes those directories as --remove does,
- * then FILE: from any cgroup, so a later run can remove what a killed
- * supervisor left without knowing where it ran.
+ * --record FILE: FILE holds the pid of the supervisor, the parent that
+ * removes the cgroup when prog ends (written by it); before anything is
+ * made, the cgroup's directory in each hierarchy is added, and until the
+ * exec cg-attach dies with the supervisor. --sweep FILE, run by that
+ * supervisor or once it is gone, removes those directories as --remove
+ * does, then FILE: from any cgroup, so a later run can remove what a
+ * killed supervisor left without knowing where it ran.
  *
  * Does not: create a cgroup namespace (ns-enter --cgroup, after it in the
  * chain), fork, or remove the cgroup when prog ends (run --remove; a failed
@@ -160,8 +160,6 @@ static void fail(struct cg *cg, const char *fmt, ...)
 		if (cg->h[i].created)
 			rmdir(cg->h[i].dir);
 	}
-	if (cg->record)
-		unlink(cg->record);
 	errno = err;
 	if (err)
 		die("%s", msg);
@@ -537,37 +535,38 @@ static int bad_path(const char *s, int slash)
 	return 0;
 }
 
-/* --record FILE: the parent's pid, then each hierarchy's directory, one a
- * line, written to FILE.PID and renamed: a reader sees all or nothing. The
- * record stays locked (flock) until the exec, when the process is in the
- * cgroup, or its death: --sweep waits for that, so nothing is made after
- * a sweep. And the parent's death kills this process until the exec. */
+/* --record FILE: FILE holds the supervisor's pid (the caller wrote it: the
+ * parent of this process, which removes the cgroup when prog ends); each
+ * hierarchy's directory is added, one a line, under a lock (flock) held
+ * until the exec, when this process is in the cgroup, or its death:
+ * --sweep waits for it. Until the exec the supervisor's death kills this
+ * process, and a supervisor already gone is refused: nothing is made that a
+ * sweep could miss. */
 static void record(struct cg *cg)
 {
-	char tmp[PATH_MAX];
-	pid_t parent = getppid();
-	FILE *f;
-	int fd, ok;
+	char line[32];
+	ssize_t n;
+	long pid;
+	int fd, ok = 1;
 
+	fd = open(cg->record, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+		die("record %s", cg->record);
+	n = pread(fd, line, sizeof(line) - 1, 0);
+	line[n > 0 ? n : 0] = '\0';
+	if ((pid = atol(line)) <= 0 || !strchr(line, '\n'))
+		diex("record %s: no supervisor's pid on its first line",
+		     cg->record);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die("prctl PR_SET_PDEATHSIG");
-	if (getppid() != parent)
-		diex("record %s: the parent is gone", cg->record);
-	pathf(tmp, "%s.%d", cg->record, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0)
-		die("record %s", tmp);
-	/* the lock is held by fd (closed at the exec), not by f */
-	f = fdopen(dup(fd), "w");
-	if (!f)
-		die("record %s", tmp);
-	ok = fprintf(f, "%d\n", (int)parent) > 0;
+	if (getppid() != (pid_t)pid)
+		diex("record %s: the supervisor, pid %ld, is not the parent"
+		     " (gone?)", cg->record, pid);
 	for (int i = 0; i < cg->n; i++)
-		ok = ok && fprintf(f, "%s\n", cg->h[i].dir) > 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, cg->record) < 0) {
-		unlink(tmp);
+		ok = ok && dprintf(fd, "%s\n", cg->h[i].dir) > 0;
+	if (!ok)
 		die("record %s", cg->record);
-	}
+	/* fd stays open, and locked, until the exec */
 }
 
 /* --sweep FILE: the cgroup --record wrote to FILE, by its parent (the

@@ -330,10 +330,10 @@ assert_cpu_max() {
 @test "cg-attach: --record: the parent's pid and every directory; --sweep removes them from anywhere" {
   local rec=$BATS_TEST_TMPDIR/rec parent d
   # the parent stays (sleeping) after cg-attach has run
-  sh -c 'cg-attach --name "$1" --record "$2" --pids-max 20 -- true; exec sleep 30' \
-    sh "$P-1" "$rec" &
+  sh -c 'echo $$ >"$2"; cg-attach --name "$1" --record "$2" --pids-max 20 -- true
+    exec sleep 30' sh "$P-1" "$rec" &
   parent=$!
-  for _ in $(seq 100); do [ -e "$rec" ] && break; sleep 0.05; done
+  for _ in $(seq 100); do [ "$(wc -l <"$rec")" -gt 1 ] && break; sleep 0.05; done
   assert_equal "$(head -n 1 "$rec")" "$parent"
   assert_equal "$(tail -n +2 "$rec" | sort)" "$(cgdirs "$P-1" | sort)"
   # while the parent lives, only the parent may sweep
@@ -354,8 +354,8 @@ assert_cpu_max() {
 
 @test "cg-attach: --sweep: the supervisor sweeps its own; bad records and usage, 125" {
   local rec=$BATS_TEST_TMPDIR/rec d
-  run -0 sh -c 'cg-attach --name "$1" --record "$2" -- true && cg-attach --sweep "$2"' \
-    sh "$P-1" "$rec"
+  run -0 sh -c 'echo $$ >"$2"
+    cg-attach --name "$1" --record "$2" -- true && cg-attach --sweep "$2"' sh "$P-1" "$rec"
   for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
   assert_not_exists "$rec"
   run -125 cg-attach --sweep "$rec"
@@ -367,6 +367,17 @@ assert_cpu_max() {
   assert_output --partial 'cg-attach: usage:'
   run -125 cg-attach --remove "$P-1" --record "$rec"
   assert_output --partial 'cg-attach: usage:'
+  # --record: the file must name the parent, the supervisor; else nothing
+  : >"$rec"
+  run -125 cg-attach --name "$P-1" --record "$rec" -- true
+  assert_output "cg-attach: record $rec: no supervisor's pid on its first line"
+  echo 1 >"$rec"
+  run -125 cg-attach --name "$P-1" --record "$rec" -- true
+  assert_output "cg-attach: record $rec: the supervisor, pid 1, is not the parent (gone?)"
+  rm "$rec"
+  run -125 cg-attach --name "$P-1" --record "$rec" -- true
+  assert_output "cg-attach: record $rec: No such file or directory"
+  for d in $(cgdirs "$P-1"); do assert_not_exists "$d"; done
 }
 
 @test "cg-attach: --parent PATH: same place from any cgroup, for create and remove" {

@@ -10,6 +10,10 @@ setup() {
 }
 
 teardown() {
+  # cg-attach leaves its cgroup when prog ends: removed as the README says
+  if [ -n "$(find /sys/fs/cgroup -maxdepth 4 -name "chain-$$")" ]; then
+    cg-attach --remove "chain-$$"
+  fi
   container_teardown
 }
 
@@ -17,7 +21,7 @@ teardown() {
 chain() {
   local caps=$1
   shift
-  cg-attach --pids-max 64 -- \
+  cg-attach --name "chain-$$" --pids-max 64 -- \
     ns-enter --pid --mount --uts --ipc --net --hostname box --kill-with-parent -- \
     overlay-mount --lower "$R" --tmpfs-upper "$T/target" -- \
     pivot --proc --dev --sys -x --keep-fd 3 --keep-fd 4 "$T/target" -- \
