@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include "lib.h"
 
@@ -178,9 +179,11 @@ static void mask(int root, const char *path)
 		die("mask %s", path);
 }
 
-/* A minimal /dev: a small tmpfs with the host's harmless devices bound on
- * empty files (no mknod), a private devpts instance, a tmpfs for POSIX
- * shared memory, the usual symlinks, and the caller's terminal as console. */
+/* A minimal /dev: a small tmpfs with the host's harmless devices made with
+ * mknod(2) as the host has them (or, where mknod is not allowed, as in a
+ * user namespace, bound on empty files), a private devpts instance, a tmpfs
+ * for POSIX shared memory, the usual symlinks, and the caller's terminal as
+ * console. */
 static void make_dev(int root)
 {
 	static const char *const node[] = { "null", "zero", "full", "random",
@@ -190,15 +193,30 @@ static void make_dev(int root)
 		{ "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" } };
 	char p[16], *tty, pts[] = "newinstance,ptmxmode=0666,mode=0620,gid=5";
+	struct stat st;
 	int dev, rc;
 
 	/* The tmpfs, then the host's devices bound on empty files in it. */
 	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=755,size=64k") < 0)
 		die("mount tmpfs on /dev");
+	dev = in_root(root, "/dev", 0, 0);
+	if (dev < 0)
+		die("open /dev");
 	for (size_t i = 0; i < sizeof(node) / sizeof(node[0]); i++) {
 		snprintf(p, sizeof(p), "/dev/%s", node[i]);
-		bind(root, p, p, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+		if (stat(p, &st) < 0 || !S_ISCHR(st.st_mode))
+			die("%s: not a character device", p);
+		/* mknodat(2) takes the umask off: the mode is set after */
+		if (mknodat(dev, node[i], S_IFCHR | 0600, st.st_rdev) == 0) {
+			if (fchmodat(dev, node[i], st.st_mode & 07777, 0) < 0)
+				die("chmod %s", p);
+		} else if (errno == EPERM) {
+			bind(root, p, p, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+		} else {
+			die("mknod %s", p);
+		}
 	}
+	close(dev);
 	/* A private devpts instance. gid 5 is the tty group; a user namespace
 	 * may not map it (EINVAL), then the mount goes without it. */
 	rc = mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts);
