@@ -49,31 +49,6 @@ static void die_cap(const char *what, int cap)
 	die("%s %d", what, cap);
 }
 
-/* A comma-separated list of capability names ("chown", "CAP_KILL") or
- * "all", as a mask over the ncap capabilities of the running kernel. */
-static uint64_t parse_caps(const char *list, int ncap)
-{
-	char *copy = strdup(list), *item;
-	uint64_t mask = 0;
-	int cap;
-
-	if (!copy)
-		die("strdup");
-	for (item = strtok(copy, ","); item; item = strtok(NULL, ",")) {
-		if (strcasecmp(item, "all") == 0) {
-			mask |= ncap < 64 ? BIT(ncap) - 1 : ~UINT64_C(0);
-			continue;
-		}
-		/* A name of capabilities(7) the running kernel knows. */
-		cap = cap_number(item);
-		if (cap < 0 || cap >= ncap)
-			diex("unknown capability: %s", item);
-		mask |= BIT(cap);
-	}
-	free(copy);
-	return mask;
-}
-
 /* The bounding set, and in *ncap how many capabilities the running kernel
  * has: PR_CAPBSET_READ answers for each one it knows (EINVAL beyond). */
 static uint64_t bounding(int *ncap)
@@ -157,9 +132,9 @@ int main(int argc, char **argv)
 	/* What to keep: the list, or everything but the list, and never more
 	 * than the bounding set already holds (a dropped cap stays dropped). */
 	bset = bounding(&ncap);
-	kept = parse_caps(keep ? keep : "all", ncap);
+	kept = cap_mask(keep ? keep : "all", ncap, NULL);
 	if (drop)
-		kept &= ~parse_caps(drop, ncap);
+		kept &= ~cap_mask(drop, ncap, NULL);
 	kept &= bset;
 	if (user) {
 		colon = strchr(user, ':');

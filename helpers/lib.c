@@ -185,6 +185,30 @@ const char *cap_name(int cap)
 	return buf;
 }
 
+unsigned long long cap_mask(const char *list, int ncap, const char *what)
+{
+	char *copy = strdup(list), *item, *save;
+	unsigned long long mask = 0;
+	int cap;
+
+	if (!copy)
+		die("strdup");
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (strcasecmp(item, "all") == 0) {
+			mask |= ncap < 64 ? (1ULL << ncap) - 1 : ~0ULL;
+			continue;
+		}
+		cap = cap_number(item);
+		if (cap < 0 || cap >= ncap)
+			diex("%s%sunknown capability: %s", what ? what : "",
+			     what ? ": " : "", item);
+		mask |= 1ULL << cap;
+	}
+	free(copy);
+	return mask;
+}
+
 static void exec_failed(const char *name) __attribute__((noreturn));
 static void exec_failed(const char *name)
 {

@@ -42,6 +42,9 @@ int parse_size(const char *s, unsigned long long *out);
  * and the name of a number ("cap_chown"), or NULL if unknown. */
 int cap_number(const char *name);
 const char *cap_name(int cap);
+/* A comma-separated list of names, or "all", as a mask over the first ncap
+ * capabilities; an unknown one is fatal: "[WHAT: ]unknown capability: X". */
+unsigned long long cap_mask(const char *list, int ncap, const char *what);
 
 void exec_or_die(char **argv) __attribute__((noreturn));
 void execfd_or_die(int fd, char **argv) __attribute__((noreturn));

@@ -217,25 +217,6 @@ static uint64_t effective(void)
 	return (uint64_t)d[1].effective << 32 | d[0].effective;
 }
 
-/* A comma-separated list of capability names as a set ("" is none). */
-static uint64_t parse_caps(const char *list)
-{
-	char *copy = strdup(list), *c, *save;
-	uint64_t set = 0;
-	int n;
-
-	if (!copy)
-		die("strdup");
-	for (c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
-		n = cap_number(c);
-		if (n < 0)
-			diex("--caps: unknown capability: %s", c);
-		set |= UINT64_C(1) << n;
-	}
-	free(copy);
-	return set;
-}
-
 /* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
 static int unless(struct prof *p)
 {
@@ -570,7 +551,7 @@ int main(int argc, char **argv)
 	sum = fnv(text, len, FNV_START);
 	if (in && load_compiled(in, sum) == 0)
 		exec_or_die(argv);
-	judge = caps ? parse_caps(caps) : effective();
+	judge = caps ? cap_mask(caps, 64, "--caps") : effective();
 	ctx = parse_profile(profile, text, judge);
 
 	/* --check: compile the filter to BPF, and throw it away. */
