@@ -37,19 +37,25 @@ scrub_env() { # unset every MINC_* contract variable
   done
 }
 
+replace() { # STRING FROM TO: set replaced to STRING with each FROM as TO
+  # (builtins only: no tr, no sed process)
+  replaced='' rest=$1
+  while :; do
+    case "$rest" in
+      *"$2"*) replaced=$replaced${rest%%"$2"*}$3 rest=${rest#*"$2"} ;;
+      *) replaced=$replaced$rest; return 0 ;;
+    esac
+  done
+}
+
 quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
   case "$1" in
     "" | *[!A-Za-z0-9_./:=,+@%^-]*) ;;
     *) printf '%s' "$1"; return ;;
   esac
-  q="'" rest="$1"
-  while :; do
-    case "$rest" in
-      *\'*) q="$q${rest%%\'*}'\\''" rest=${rest#*\'} ;;
-      *) break ;;
-    esac
-  done
-  printf '%s' "$q$rest'"
+  # each ' becomes '\'' inside '...'
+  replace "$1" "'" "'\\''"
+  printf "'%s'" "$replaced"
 }
 
 # Where things are, relative to this library: the checkout layout
