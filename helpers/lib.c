@@ -1,6 +1,7 @@
 /* lib - the only code shared by the mustela helpers (see lib.h) */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -84,6 +85,31 @@ void usage(const char *synopsis, int status)
 	fprintf(status ? stderr : stdout, "%s: usage: %s\n", progname,
 		synopsis);
 	exit(status ? EXIT_SELF : 0);
+}
+
+/* After getopt_long returned '?': argv[optind - 1] is the offending word
+ * of a long option (optopt 0 when unknown, else its value: an argument
+ * missing or not wanted); a short one is optopt, within a cluster such as
+ * -xy. musl leaves optind past argc when an option's argument is missing. */
+void bad_option(char *const argv[], const char *synopsis)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : NULL;
+	int n;
+
+	if (word && strncmp(word, "--", 2) == 0 && word[2]) {
+		n = (int)strcspn(word, "=");
+		if (!optopt)
+			warnx_("unknown option: %.*s", n, word);
+		else if (word[n])
+			warnx_("option takes no argument: %.*s", n, word);
+		else
+			warnx_("option needs an argument: %s", word);
+	} else if (!word) {
+		warnx_("option needs an argument: -%c", optopt);
+	} else {
+		warnx_("unknown option: -%c", optopt);
+	}
+	usage(synopsis, EXIT_SELF);
 }
 
 char **prog_argv(int argc, char **argv, int optind, const char *synopsis)

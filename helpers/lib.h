@@ -31,6 +31,11 @@ void diex(const char *fmt, ...)
 void die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void usage(const char *synopsis, int status) __attribute__((noreturn));
+/* getopt's '?' (the caller sets opterr = 0): "name: unknown option: --X"
+ * (or "-c"; "option needs an argument"/"takes no argument" where getopt
+ * tells), then the usage line, on stderr; exit 125. */
+void bad_option(char *const argv[], const char *synopsis)
+	__attribute__((noreturn));
 
 /* The program part of argv after options: consume one literal "--". */
 char **prog_argv(int argc, char **argv, int optind, const char *synopsis);
