@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	struct __user_cap_data_struct sets[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 
 	progname = "cap-drop";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+k:d:u:g:anh", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 		case 'a': ambient = 1; break;
 		case 'n': nnp = 1; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

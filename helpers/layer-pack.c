@@ -294,6 +294,7 @@ int main(int argc, char **argv)
 	int c, fd;
 
 	progname = "layer-pack";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+c:ph", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -303,6 +304,7 @@ int main(int argc, char **argv)
 			break;
 		case 'p': o.plain = 1; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

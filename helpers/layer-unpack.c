@@ -545,10 +545,12 @@ int main(int argc, char **argv)
 	int c, plain = 0, root, fd;
 
 	progname = "layer-unpack";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+ph", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': plain = 1; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

@@ -409,7 +409,7 @@ int main(int argc, char **argv)
 	char byte;
 
 	progname = "ns-enter";
-	argv[0] = (char *)progname;	/* getopt's messages name argv[0] */
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case PID: types |= CLONE_NEWPID; break;
@@ -434,6 +434,7 @@ int main(int argc, char **argv)
 		case KILL: kill_parent = 1; break;
 		case PIDFILE: pidfile = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	int c, tmpfs = 0;
 
 	progname = "overlay-mount";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+l:u:w:th", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 		case 'w': work = optarg; break;
 		case 't': tmpfs = 1; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

@@ -300,6 +300,7 @@ int main(int argc, char **argv)
 	 * directory is a way back out. Ours are all O_CLOEXEC anyway. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		die("close_range");
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+pdstb:m:r:Rw:xk:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -320,6 +321,7 @@ int main(int argc, char **argv)
 				die("keep-fd %lu", n);
 			break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

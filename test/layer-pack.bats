@@ -23,6 +23,8 @@ teardown() {
   run -125 layer-pack
   assert_output --partial 'layer-pack: usage:'
   run -125 layer-pack --bogus "$T/src"
+  assert_line --index 0 'layer-pack: unknown option: --bogus'
+  assert_line --index 1 --partial 'layer-pack: usage: layer-pack '
   run -125 layer-pack --clamp-mtime soon "$T/src"
   assert_output 'layer-pack: --clamp-mtime: not a number: soon'
   run -125 layer-pack "$T/nope"

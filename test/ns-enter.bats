@@ -111,16 +111,15 @@ trapped() { # SIG WHO ARGS...
 
 @test "ns-enter: unknown options, and nsenter's letters, are usage errors, 125" {
   run -125 ns-enter --bogus true
-  assert_line --index 0 --regexp "^ns-enter: unrecognized option.*bogus"
+  assert_line --index 0 'ns-enter: unknown option: --bogus'
   assert_line --index 1 --partial 'ns-enter: usage:'
   # long options only: -p and -m are pivot's --proc and --mask
-  # (the wording is the C library's getopt: glibc's or musl's)
   run -125 ns-enter -p true
-  assert_line --index 0 --regexp "^ns-enter: (invalid|unrecognized) option.*p"
+  assert_line --index 0 'ns-enter: unknown option: -p'
   run -125 ns-enter -m true
-  assert_line --index 0 --regexp "^ns-enter: (invalid|unrecognized) option.*m"
+  assert_line --index 0 'ns-enter: unknown option: -m'
   run -125 ns-enter --hostname
-  assert_line --index 0 --regexp "^ns-enter: option.*requires an argument.*hostname"
+  assert_line --index 0 'ns-enter: option needs an argument: --hostname'
 }
 
 @test "ns-enter: exit codes: 127 not found, 126 not executable, status, signal" {
