@@ -44,9 +44,14 @@ endif
 
 all: $(BINS)
 
+# A helper whose modes are files of their own (helpers/NAME-PART.c, sharing
+# helpers/NAME.h) lists them in PARTS_NAME: they are linked with it.
+PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c)
+helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
+
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)
 	$(HCC) -std=gnu99 $(WARN) $(CFLAGS) $(STATIC_$*) \
-		-o $@ $< helpers/lib.c $(LDFLAGS) $(LIBS_$*)
+		-o $@ $< $(PARTS_$*) helpers/lib.c $(LDFLAGS) $(LIBS_$*)
 
 # musl-gcc sees musl's headers only: the kernel's (linux/, asm/) and
 # libseccomp's are linked in here.

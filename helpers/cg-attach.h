@@ -1,0 +1,59 @@
+/* cg-attach - what its parts share (helpers/cg-attach*.c, see cg-attach.c)
+ *
+ * A cgroup NAME is one directory in each cgroup hierarchy: struct cg holds
+ * the hierarchies this process sees (cg-attach-hier.c finds them) and the
+ * cgroup's directory in each. Each mode is its own file: attach (creating,
+ * limiting and moving in: cg-attach.c), --remove (cg-attach-remove.c)
+ * and --record and --sweep (cg-attach-record.c).
+ */
+#ifndef MUSTELA_CG_ATTACH_H
+#define MUSTELA_CG_ATTACH_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#define MAXH 16		/* hierarchies handled */
+#define TRIES 500	/* polls 10 ms apart: 5 s for processes to go */
+
+struct hier {
+	char mnt[PATH_MAX];	/* where the hierarchy is mounted */
+	char home[PATH_MAX];	/* the caller's own cgroup in this hierarchy */
+	char dir[PATH_MAX];	/* the cgroup NAME in this hierarchy */
+	char opts[256];		/* v1: the superblock options name controllers */
+	size_t start;		/* dir[0..start) exists: create from there */
+	int v2;			/* a cgroup2 hierarchy */
+	int optional;		/* hybrid's cgroup2: used only if writable */
+	int used;		/* dir is the cgroup's: made or joined (attach),
+				 * existing (--remove) or
+				 * recorded (--sweep) */
+	int created, moved;	/* attach: what a failure undoes */
+};
+
+struct cg {
+	struct hier h[MAXH];
+	int n;			/* hierarchies in h */
+	int v2;			/* /sys/fs/cgroup is cgroup2 (pure v2) */
+	const char *name;	/* NAME */
+	const char *parent;	/* --parent PATH ("" for /), or NULL */
+};
+
+/* cg-attach-hier.c: the hierarchies, the cgroup's place, its files */
+void pathf(char *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int has_token(const char *list, const char *tok, int sep);
+int get(const char *path, char *buf, size_t len);
+int put(const char *dir, const char *file, const char *val);
+int bad_path(const char *s, int slash);
+void find_hierarchies(struct cg *cg);
+void place(struct cg *cg);
+int existing(struct cg *cg);
+struct hier *holder(struct cg *cg, const char *controller);
+
+/* cg-attach-remove.c: --remove (and --sweep) */
+int remove_cgroup(struct cg *cg);
+
+/* cg-attach-record.c: --record and --sweep */
+void record(struct cg *cg, const char *file);
+void sweep(const char *file);
+
+#endif
