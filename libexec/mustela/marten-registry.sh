@@ -9,8 +9,10 @@
 # curl config file (mode 600, in the scratch directory). A 401 answer is
 # met once: "Basic" sends MARTEN_CREDS, "Bearer" fetches a token from the
 # realm the registry names (with MARTEN_CREDS if given, else anonymously)
-# for the scope it names. Plain http only for a registry (or token realm)
-# listed in MUSTELA_INSECURE_REGISTRIES (comma or space separated).
+# for the scope it names. Plain http, as Docker, only for a registry (or
+# token realm) on this machine's loopback (127.0.0.0/8, [::1], localhost,
+# each with or without a port) or named in MUSTELA_INSECURE_REGISTRIES
+# (comma or space separated).
 # Reads MARTEN_CREDS, MUSTELA_INSECURE_REGISTRIES; needs work (scratch).
 
 MANIFEST_TYPES='application/vnd.oci.image.index.v1+json,
@@ -18,11 +20,38 @@ MANIFEST_TYPES='application/vnd.oci.image.index.v1+json,
  application/vnd.docker.distribution.manifest.list.v2+json,
  application/vnd.docker.distribution.manifest.v2+json'
 
-insecure() { # HOST: is HOST a registry we may speak plain http to?
+insecure() { # HOST[:PORT]: may we speak plain http to it? Docker's rule:
+  # this machine's loopback always, any other host only when named
+  ! loopback "$1" || return 0
   for r in $(printf '%s' "${MUSTELA_INSECURE_REGISTRIES:-}" | tr ',' ' '); do
     [ "$r" != "$1" ] || return 0
   done
   return 1
+}
+
+loopback() { # HOST[:PORT]: localhost, [::1] or 127.0.0.0/8?
+  case "$1" in
+    *:) return 1 ;;
+    \[*\]:*) h=${1%:*} port=${1##*:} ;;
+    \[*) h=$1 port='' ;;
+    *:*) h=${1%%:*} port=${1#*:} ;;
+    *) h=$1 port='' ;;
+  esac
+  case "$port" in *[!0-9]*) return 1 ;; esac
+  case "$h" in
+    localhost | '[::1]') return 0 ;;
+    127.*.*.*) ;;
+    *) return 1 ;;
+  esac
+  # 127.A.B.C with decimal parts up to 255, no leading zeros: an address,
+  # never a name a resolver would look up
+  rest=${h#127.}.
+  for _ in 1 2 3; do
+    p=${rest%%.*} rest=${rest#*.}
+    case "$p" in '' | *[!0-9]* | 0?* | ????*) return 1 ;; esac
+    [ "$p" -le 255 ] || return 1
+  done
+  [ -z "$rest" ]
 }
 
 cfg_quote() { # STRING: STRING quoted for a curl config file
@@ -55,7 +84,7 @@ reg_curl() { # METHOD URL OUT [CURL-ARGS...]: one request; set reg_status
     GET) set -- -L "$@" ;;
     *) set -- -X "$m" "$@" ;;
   esac
-  set -- ${reg_progress:--sS} -g --proto "$protos" --proto-redir "$protos" \
+  set -- "${reg_progress:--sS}" -g --proto "$protos" --proto-redir "$protos" \
     -K "$reg_cfg" -D "$work/headers" -o "$o" \
     -w '%{http_code} %{content_type}' "$@" "$u"
   reg_out=$(curl "$@") || die "$reg_name: request failed: $m $u"

@@ -23,7 +23,11 @@ free_port() {
 
 # A token server for the registry's "token" auth: busybox httpd asks for
 # Basic credentials (httpd.conf) and runs cgi-bin/token, which grants what
-# the scope asks for to an authenticated user.
+# the scope asks for to an authenticated user. It listens on 127.0.0.1;
+# the realm the registry names is http://REALM_HOST:PORT/cgi-bin/token
+# (REALM_HOST default 127.0.0.1; a NAME.localhost, which curl resolves to
+# loopback without asking a resolver, makes a realm that is not loopback
+# by name).
 token_server_start() { # DIR
   local d=$1/token port
   mkdir -p "$d/cgi-bin"
@@ -31,6 +35,7 @@ token_server_start() { # DIR
     -out "$d/cert.pem" -days 2 -subj /CN=mustela-token 2>/dev/null
   port=$(free_port)
   TOKEN_SERVER=127.0.0.1:$port
+  TOKEN_REALM=http://${REALM_HOST:-127.0.0.1}:$port/cgi-bin/token
   printf '/cgi-bin:%s:%s\n' "$REG_USER" "$REG_PASS" >"$d/httpd.conf"
   cat >"$d/cgi-bin/token" <<EOF
 #!/bin/sh
@@ -58,13 +63,16 @@ EOF
 }
 
 # registry_start MODE DIR: MODE plain, basic or bearer. Sets REGISTRY
-# (host:port), REGISTRY_PID (and TOKEN_SERVER, TOKEN_PID) and
-# MUSTELA_INSECURE_REGISTRIES. The access log is DIR/log.
+# (host:port), REGISTRY_PID (and TOKEN_SERVER, TOKEN_REALM, TOKEN_PID).
+# The access log is DIR/log. Both listen on 127.0.0.1, which marten speaks
+# plain http to unasked (Docker's rule): MUSTELA_INSECURE_REGISTRIES is
+# unset.
 registry_start() {
   local mode=$1 dir=$2 i
   mkdir -p "$dir/storage"
   REGISTRY=127.0.0.1:$(free_port)
-  TOKEN_SERVER='' TOKEN_PID=''
+  TOKEN_SERVER='' TOKEN_REALM='' TOKEN_PID=''
+  unset MUSTELA_INSECURE_REGISTRIES
   {
     printf 'version: 0.1\nlog:\n  level: info\n'
     printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/storage"
@@ -77,7 +85,7 @@ registry_start() {
           "$dir/htpasswd" ;;
       bearer)
         token_server_start "$dir"
-        printf 'auth:\n  token:\n    realm: http://%s/cgi-bin/token\n' "$TOKEN_SERVER"
+        printf 'auth:\n  token:\n    realm: %s\n' "$TOKEN_REALM"
         printf '    service: mustela-registry\n    issuer: mustela-token\n'
         printf '    rootcertbundle: %s\n' "$dir/token/cert.pem" ;;
     esac
@@ -90,7 +98,6 @@ registry_start() {
     esac
     sleep 0.1
   done
-  export MUSTELA_INSECURE_REGISTRIES="$REGISTRY${TOKEN_SERVER:+,$TOKEN_SERVER}"
 }
 
 registry_stop() {
