@@ -28,27 +28,19 @@
 #                      (rmi, gc) exclusive; names.lock serialises names
 #
 # Functions here read MUSTELA_DIR, MUSTELA_REGISTRY and MINC_DEBUG, and set
-# the globals they name. marten runs no program: failures exit 1.
+# the globals they name. Failures exit 1 (die_status), but marten exec's.
 
-if [ -r "${0%/*}/minc-lib.sh" ]; then
-  MINC_PROG=marten
-  # shellcheck source=SCRIPTDIR/minc-lib.sh
-  . "${0%/*}/minc-lib.sh"
-  mustela_paths
-else
-  # minc-lib.sh is missing: the few pieces marten needs.
-  # shellcheck disable=SC2034 # used by the backends
-  NL='
-'
-  warn() { printf 'marten: warning: %s\n' "$*" >&2; }
-  need() { command -v "$1" >/dev/null 2>&1 || die "$1: command not found (install it)"; }
-  helpers=${0%/*}/../../helpers
-  [ -x "$helpers/layer-unpack" ] || helpers=${0%/*}/../../bin
-fi
+MINC_PROG=marten
+# shellcheck source=SCRIPTDIR/minc-lib.sh
+. "${0%/*}/minc-lib.sh"
+mustela_paths
 
-die() { # MESSAGE: marten runs no program, so its failures exit 1
+# marten's own commands run no program, so their failures exit 1; marten
+# exec runs one, and sets die_status=125.
+die_status=1
+die() { # MESSAGE: "marten: MESSAGE" on stderr, exit die_status
   printf 'marten: %s\n' "$*" >&2
-  exit 1
+  exit "$die_status"
 }
 
 note() { # MESSAGE: progress, on stderr
@@ -62,9 +54,10 @@ store_init() { # make the store's directories; sweep what killed runs left
   # Layers and containers hold the images' setuid files and device nodes:
   # only root may reach them on the host (overlay does not check the
   # directories above a layer, so containers still see them).
-  mkdir -p "$store/blobs/sha256" "$store/images" "$store/empty" &&
-    (umask 077 && mkdir -p "$store/layers" "$store/containers" "$store/tmp") ||
+  if ! mkdir -p "$store/blobs/sha256" "$store/images" "$store/empty" ||
+    ! (umask 077 && mkdir -p "$store/layers" "$store/containers" "$store/tmp"); then
     die "cannot create the store in $store"
+  fi
   [ -e "$store/names" ] || : >>"$store/names"
   for t in "$store/tmp"/*; do
     [ -e "$t" ] || continue
@@ -80,7 +73,20 @@ lock() { # -s|-x: hold the store lock (fd 9) until exit
   flock "$1" 9
 }
 
-work_dir() { # make a scratch directory in the store: set work
+# The scratch directory, and a file being written (removed unless it was
+# finished: the caller empties partial then), go when the script ends.
+work='' partial=''
+cleanup() {
+  [ -z "$work" ] || rm -rf "$work"
+  [ -z "$partial" ] || rm -f "$partial"
+}
+
+work_dir() { # make a scratch directory in the store (set work), removed
+  # however the script ends
+  trap cleanup EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   work=$(mktemp -d "$store/tmp/$$.XXXXXX") || die "mktemp in $store/tmp"
 }
 
