@@ -46,7 +46,8 @@ all: $(BINS)
 
 # A helper whose modes are files of their own (helpers/NAME-PART.c, sharing
 # helpers/NAME.h) lists them in PARTS_NAME: they are linked with it.
-PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c)
+PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c \
+	pid.c stat.c)
 helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)

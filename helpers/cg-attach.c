@@ -2,6 +2,8 @@
  *
  * usage: cg-attach [options] [--] prog [args...]
  *        cg-attach [--parent PATH] --remove NAME
+ *        cg-attach [--parent PATH] --pid PID NAME
+ *        cg-attach [--parent PATH] --stat NAME
  *        cg-attach --sweep FILE
  *
  * Changes: creates (or joins) the cgroup NAME (default mustela-PID) below
@@ -19,7 +21,9 @@
  * The other modes run no program, each in a file of its own:
  * --remove NAME kills what runs in the cgroup and removes it
  * (cg-attach-remove.c); --sweep FILE removes the cgroup a --record named,
- * from any cgroup (cg-attach-record.c).
+ * from any cgroup (cg-attach-record.c); --pid PID NAME moves a running
+ * process into the cgroup (cg-attach-pid.c); --stat NAME prints what the
+ * cgroup uses (cg-attach-stat.c).
  *
  * Does not: create a cgroup namespace (ns-enter --cgroup, after it in the
  * chain), fork, or remove the cgroup when prog ends (run --remove; a failed
@@ -44,12 +48,36 @@
 #include "cg-attach.h"
 
 #define SYNOPSIS "cg-attach [options] [--] prog [args...]" \
-	" | cg-attach [--parent PATH] --remove NAME | cg-attach --sweep FILE"
+	" | cg-attach [--parent PATH] --remove NAME" \
+	" | cg-attach [--parent PATH] --pid PID NAME" \
+	" | cg-attach [--parent PATH] --stat NAME | cg-attach --sweep FILE"
+
+/* --help: the usage, then every option, one line each. */
+#define OPTIONS \
+	"  -n, --name NAME         the cgroup's name (default mustela-PID)\n" \
+	"  -u, --parent PATH       below cgroup PATH, not the caller's own\n" \
+	"  -m, --memory SIZE       memory limit (K, M, G, T; -1 unlimited)\n" \
+	"  -s, --memory-swap SIZE  memory plus swap, at least --memory\n" \
+	"  -c, --cpus N            CPU bandwidth in CPUs, e.g. 0.5\n" \
+	"  -q, --cpu-quota US      CPU time per period (-1 unlimited)\n" \
+	"  -p, --cpu-period US     the period of --cpu-quota or --cpus\n" \
+	"  -S, --cpu-shares N      relative CPU weight, v1 style (2-262144)\n" \
+	"  -w, --cpu-weight N      relative CPU weight, v2 style (1-10000)\n" \
+	"  -P, --pids-max N        at most N processes and threads (or max)\n" \
+	"  -C, --cpuset-cpus LIST  the CPUs to run on, e.g. 0-2,5\n" \
+	"  -M, --cpuset-mems LIST  the memory nodes to allocate from\n" \
+	"  -r, --remove NAME       kill what runs in cgroup NAME, remove it\n" \
+	"      --record FILE       add the cgroup's directories to FILE\n" \
+	"      --sweep FILE        remove the cgroup FILE records, then FILE\n" \
+	"      --pid PID NAME      move running process PID into cgroup NAME\n" \
+	"      --stat NAME         print what cgroup NAME uses, key value\n" \
+	"  -h                      print the usage line\n" \
+	"      --help              print the usage and these options\n"
 
 #define UNSET (-2LL)	/* limit not given; -1 means unlimited */
 
-enum mode { ATTACH, REMOVE, SWEEP };
-enum { OPT_RECORD = 256, OPT_SWEEP };
+enum mode { ATTACH, REMOVE, SWEEP, PID, STAT };
+enum { OPT_RECORD = 256, OPT_SWEEP, OPT_PID, OPT_STAT, OPT_HELP };
 
 enum { MEM, CPU, PIDS, CPUSET, NCTRL };
 static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset" };
@@ -401,7 +429,9 @@ int main(int argc, char **argv)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "remove", required_argument, NULL, 'r' },
 		{ "sweep", required_argument, NULL, OPT_SWEEP },
-		{ "help", no_argument, NULL, 'h' },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "stat", required_argument, NULL, OPT_STAT },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lim l = { .mem = UNSET, .swap = UNSET, .quota = UNSET,
@@ -410,9 +440,11 @@ int main(int argc, char **argv)
 	const char *rec = NULL, *arg = NULL;
 	enum mode mode = ATTACH;
 	char defname[32], **prog = NULL;
+	pid_t pid = 0;
 	int c;
 
 	progname = "cg-attach";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+n:u:m:s:c:q:p:S:w:P:C:M:r:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
@@ -435,18 +467,28 @@ int main(int argc, char **argv)
 		case OPT_RECORD: rec = optarg; break;
 		case 'r': mode = one_mode(mode, REMOVE); arg = optarg; break;
 		case OPT_SWEEP: mode = one_mode(mode, SWEEP); arg = optarg; break;
+		case OPT_PID: mode = one_mode(mode, PID); arg = optarg; break;
+		case OPT_STAT: mode = one_mode(mode, STAT); arg = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case OPT_HELP:
+			printf("%s: usage: %s\n%s", progname, SYNOPSIS, OPTIONS);
+			return 0;
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
 
-	/* What each mode takes: the attach mode limits and prog; --remove
-	 * NAME and --parent only; --sweep FILE alone. */
+	/* What each mode takes: the attach mode limits and prog; --remove,
+	 * --pid and --stat NAME (--pid's after the options) and --parent
+	 * only; --sweep FILE alone. */
 	if (mode != ATTACH && (nlimits(&l) || cg.name || rec))
 		usage(SYNOPSIS, EXIT_SELF);
 	if (mode == SWEEP && cg.parent)
 		usage(SYNOPSIS, EXIT_SELF);
-	if (mode != ATTACH && optind < argc)
+	if (mode == PID && optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if ((mode == PID && optind != argc - 1) ||
+	    (mode != ATTACH && mode != PID && optind < argc))
 		usage(SYNOPSIS, EXIT_SELF);
 	if (mode == SWEEP) {
 		sweep(arg);
@@ -454,6 +496,10 @@ int main(int argc, char **argv)
 	}
 	if (mode == ATTACH)
 		check_limits(&l);
+	if (mode == PID) {
+		pid = num_arg(arg, "pid", 1, INT_MAX);
+		arg = argv[optind];
+	}
 	cg.name = mode == ATTACH ? cg.name : arg;
 	if (!cg.name) {
 		snprintf(defname, sizeof(defname), "mustela-%d", (int)getpid());
@@ -477,6 +523,12 @@ int main(int argc, char **argv)
 	case REMOVE:
 		if (!remove_cgroup(&cg))
 			diex("remove %s: %s", cg.name, strerror(ENOENT));
+		break;
+	case PID:
+		move_pid(&cg, pid);
+		break;
+	case STAT:
+		print_stat(&cg);
 		break;
 	default:
 		diex("no such mode");

@@ -3,8 +3,9 @@
  * A cgroup NAME is one directory in each cgroup hierarchy: struct cg holds
  * the hierarchies this process sees (cg-attach-hier.c finds them) and the
  * cgroup's directory in each. Each mode is its own file: attach (creating,
- * limiting and moving in: cg-attach.c), --remove (cg-attach-remove.c)
- * and --record and --sweep (cg-attach-record.c).
+ * limiting and moving in: cg-attach.c), --remove (cg-attach-remove.c),
+ * --record and --sweep (cg-attach-record.c), --pid (cg-attach-pid.c) and
+ * --stat (cg-attach-stat.c).
  */
 #ifndef MUSTELA_CG_ATTACH_H
 #define MUSTELA_CG_ATTACH_H
@@ -24,7 +25,7 @@ struct hier {
 	int v2;			/* a cgroup2 hierarchy */
 	int optional;		/* hybrid's cgroup2: used only if writable */
 	int used;		/* dir is the cgroup's: made or joined (attach),
-				 * existing (--remove) or
+				 * existing (--remove, --pid, --stat) or
 				 * recorded (--sweep) */
 	int created, moved;	/* attach: what a failure undoes */
 };
@@ -55,5 +56,11 @@ int remove_cgroup(struct cg *cg);
 /* cg-attach-record.c: --record and --sweep */
 void record(struct cg *cg, const char *file);
 void sweep(const char *file);
+
+/* cg-attach-pid.c: --pid */
+void move_pid(struct cg *cg, pid_t pid);
+
+/* cg-attach-stat.c: --stat */
+void print_stat(struct cg *cg);
 
 #endif

@@ -112,7 +112,21 @@ assert_cpu_max() {
 
 @test "cg-attach: -h prints the usage on stdout, exit 0" {
   run -0 cg-attach -h
-  assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME | cg-attach --sweep FILE'
+  assert_output 'cg-attach: usage: cg-attach [options] [--] prog [args...] | cg-attach [--parent PATH] --remove NAME | cg-attach [--parent PATH] --pid PID NAME | cg-attach [--parent PATH] --stat NAME | cg-attach --sweep FILE'
+}
+
+@test "cg-attach: --help: the usage, then each option of the man page, one line each" {
+  local man n o
+  run -0 cg-attach --help
+  assert_line --index 0 "$(cg-attach -h)"
+  # the OPTIONS section: one .TP paragraph an option, its name on the next line
+  man=$(sed -n '/^\.SH OPTIONS/,/^\.SH FILES/p' "$TOP/share/man/man1/cg-attach.1")
+  n=$(grep -c '^\.TP' <<<"$man")
+  assert_equal "$((${#lines[@]} - 1))" "$n"
+  for o in $(grep -A1 '^\.TP' <<<"$man" | grep -o '\\-\\-[a-z-]*' | sed 's/\\-/-/g'); do
+    assert_line --regexp "^  (-[a-zA-Z], |    )$o "
+  done
+  assert_line --regexp '^  -h  '
 }
 
 @test "cg-attach: no program is a usage error, 125" {
@@ -123,7 +137,10 @@ assert_cpu_max() {
 
 @test "cg-attach: unknown option is a usage error, 125" {
   run -125 cg-attach --bogus x
-  assert_line --index 0 --regexp "unrecognized option.*bogus"
+  assert_line --index 0 'cg-attach: unknown option: --bogus'
+  assert_line --index 1 --partial 'cg-attach: usage: cg-attach '
+  run -125 cg-attach --stat
+  assert_line --index 0 'cg-attach: option needs an argument: --stat'
 }
 
 @test "cg-attach: bad values are named, 125" {
@@ -407,6 +424,159 @@ assert_cpu_max() {
     assert_success
     assert_line --partial "pids:/$P-1/$P-2"
   fi
+}
+
+# stat_value KEY: the value of KEY in $output, cg-attach --stat's lines.
+stat_value() { # KEY
+  awk -v k="$1" '$1 == k { print $2 }' <<<"$output"
+}
+
+@test "cg-attach: --pid PID NAME moves a running process into NAME, in every hierarchy" {
+  local pid d
+  run -0 cg-attach --name "$P-1" --pids-max 20 -- true
+  sleep 1000 &
+  pid=$!
+  run -0 cg-attach --pid "$pid" "$P-1"
+  assert_output ''
+  # the caller's own line, with /NAME added, as cg-attach -- prog would be
+  run -0 cat "/proc/$pid/cgroup"
+  assert_output "$(sed -e 's#/$##' -e "s#\$#/$P-1#" /proc/self/cgroup)"
+  for d in $(cgdirs "$P-1"); do
+    run -0 cat "$d/cgroup.procs"
+    assert_output "$pid"
+  done
+  run -0 cgcat pids "$P-1" pids.current pids.current
+  assert_output 1
+  # --remove takes it along
+  run -0 cg-attach --remove "$P-1"
+  run -137 wait "$pid"
+}
+
+@test "cg-attach: --pid with --parent, and NAME after --" {
+  local pid d
+  run -0 cg-attach --parent "/$P-p" --name "$P-1" -- true
+  sleep 1000 &
+  pid=$!
+  run -0 cg-attach --parent "/$P-p" --pid "$pid" -- "$P-1"
+  run -0 cat "/proc/$pid/cgroup"
+  assert_output "$(sed "s#:[^:]*\$#:/$P-p/$P-1#" /proc/self/cgroup)"
+  run -0 cg-attach --parent "/$P-p" --remove "$P-1"
+  run -137 wait "$pid"
+  for d in $(find /sys/fs/cgroup -type d -name "$P-p"); do rmdir "$d"; done
+}
+
+@test "cg-attach: --pid: a missing process or cgroup is named; usage errors; all 125" {
+  local pid
+  run -0 cg-attach --name "$P-1" -- true
+  # pids go up to 4194304 (PID_MAX_LIMIT): this one never runs
+  run -125 cg-attach --pid 2147483647 "$P-1"
+  assert_output "cg-attach: move 2147483647 to $P-1: No such process"
+  sleep 1000 &
+  pid=$!
+  run -125 cg-attach --pid "$pid" "$P-nope"
+  assert_output "cg-attach: move $pid to $P-nope: No such file or directory"
+  run -125 cg-attach --pid 0 "$P-1"
+  assert_output 'cg-attach: bad pid: 0'
+  run -125 cg-attach --pid "$pid" a/b
+  assert_output 'cg-attach: bad name: a/b'
+  run -125 cg-attach --pid "$pid"
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --pid "$pid" "$P-1" extra
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --pid "$pid" --pids-max 5 "$P-1"
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --name "$P-1" --pid "$pid" "$P-1"
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --pid "$pid" --remove "$P-1"
+  assert_output --partial 'cg-attach: usage:'
+  # none of these moved it
+  run -0 cat "/proc/$pid/cgroup"
+  assert_output "$(cat /proc/self/cgroup)"
+  kill "$pid"
+  wait "$pid" || :
+}
+
+@test "cg-attach: --stat NAME: cpu, memory and pids in use, one key value a line" {
+  local pid
+  cg-attach --name "$P-1" --memory 64M --pids-max 20 --cpus 0.2 -- \
+    sh -c 'while :; do :; done' >/dev/null 2>&1 &
+  pid=$!
+  wait_in "$P-1" "$pid"
+  sleep 1
+  run -0 cg-attach --stat "$P-1"
+  kill -KILL "$pid"
+  wait "$pid" || :
+  # the same keys in the same order on v1 and v2
+  assert_equal "$(cut -d ' ' -f 1 <<<"$output" | tr '\n' ' ')" \
+    'cpu_usage_usec cpu_periods cpu_throttled_periods cpu_throttled_usec memory_current_bytes memory_peak_bytes pids_current '
+  assert_line 'pids_current 1'
+  # the loop ran for a second at 20% of a CPU: throttled in most periods
+  # (unless a loaded machine gave it less than the cap anyway)
+  [ "$(stat_value cpu_usage_usec)" -gt 0 ]
+  [ "$(stat_value cpu_periods)" -ge 5 ]
+  [ "$(stat_value cpu_throttled_periods)" -ge 3 ] ||
+    [ "$(stat_value cpu_usage_usec)" -lt 100000 ]
+  [ "$(stat_value cpu_throttled_usec)" -gt 0 ] ||
+    [ "$(stat_value cpu_throttled_periods)" -eq 0 ]
+  [ "$(stat_value memory_current_bytes)" -gt 0 ]
+  [ "$(stat_value memory_peak_bytes)" -ge "$(stat_value memory_current_bytes)" ]
+  # the counters are the cgroup's own files, in microseconds
+  run -0 cg-attach --stat "$P-1"
+  assert_equal "$(stat_value cpu_usage_usec)" "$(cpu_usec "$P-1")"
+  assert_equal "$(stat_value pids_current)" "$(cgcat pids "$P-1" pids.current pids.current)"
+}
+
+@test "cg-attach: --stat: what the hierarchies do not offer is -; a missing cgroup, 125" {
+  local d
+  # NAME in the pids hierarchy only (v1), or without controllers (v2)
+  d=$(cgdirs "$P-1" pids)
+  mkdir "$d"
+  run -0 cg-attach --stat "$P-1"
+  rmdir "$d"
+  if [ -n "$V2" ]; then
+    # v2: cpu.stat's usage_usec is always there; the rest as enabled
+    assert_line --regexp '^cpu_usage_usec [0-9]+$'
+    assert_equal "${#lines[@]}" 7
+  else
+    assert_output 'cpu_usage_usec -
+cpu_periods -
+cpu_throttled_periods -
+cpu_throttled_usec -
+memory_current_bytes -
+memory_peak_bytes -
+pids_current 0'
+  fi
+  run -125 cg-attach --stat "$P-1"
+  assert_output "cg-attach: stat $P-1: No such file or directory"
+  run -125 cg-attach --stat "$P-1" extra
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --stat "$P-1" --memory 1G
+  assert_output --partial 'cg-attach: usage:'
+  run -125 cg-attach --stat "$P-1" --remove "$P-1"
+  assert_output --partial 'cg-attach: usage:'
+}
+
+@test "cg-attach: the caller's memory cgroup elsewhere: made, --stat and --remove there (v1)" {
+  local mem
+  [ -z "$V2" ] || skip "pure cgroup v2 has one hierarchy: one place"
+  # a shell whose place in the memory hierarchy is $P-m, below the
+  # caller's, while in the others it is the caller's
+  mem=$(cgdirs "$P-m" memory)
+  mkdir "$mem"
+  run -0 sh -c 'echo $$ >"$1/cgroup.procs"
+    cg-attach --name "$2" --memory 32M --pids-max 9 -- true
+    cat "$1/$2/memory.limit_in_bytes"
+    cg-attach --stat "$2" | grep -e ^memory_ -e ^pids_
+    cg-attach --remove "$2"
+    ls "$1"' sh "$mem" "$P-1"
+  rmdir "$mem"
+  assert_line --index 0 33554432
+  assert_line --index 1 --regexp '^memory_current_bytes [0-9]+$'
+  assert_line --index 2 --regexp '^memory_peak_bytes [0-9]+$'
+  assert_line --index 3 'pids_current 0'
+  refute_line --partial "$P-1"
+  run -0 find /sys/fs/cgroup -name "$P-1"
+  assert_output ''
 }
 
 # The limits through minc: the cgroup cg-attach makes is the container's.
