@@ -522,6 +522,7 @@ int main(int argc, char **argv)
 	int c, check = 0, fd, rc;
 
 	progname = "seccomp-load";
+	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': check = 1; break;
@@ -529,6 +530,7 @@ int main(int argc, char **argv)
 		case 'C': caps = optarg; break;
 		case 'i': in = optarg; break;
 		case 'h': usage(SYNOPSIS, 0);
+		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}

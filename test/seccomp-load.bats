@@ -180,7 +180,46 @@ probe_all() {
 
 @test "seccomp-load: unknown option is a usage error, 125" {
   run -125 seccomp-load --bogus "$POLICY" true
-  assert_line --index 0 --regexp "unrecognized option.*bogus"
+  assert_line --index 0 'seccomp-load: unknown option: --bogus'
+  assert_line --index 1 --partial 'seccomp-load: usage: seccomp-load '
+  run -125 seccomp-load --compile
+  assert_line --index 0 'seccomp-load: option needs an argument: --compile'
+}
+
+# seccomp-load links Debian's libseccomp.a, built for glibc, into a musl
+# program (the Makefile): what the archive needs from a C library must be
+# in musl's libc.a or in the shim helpers/glibc-compat.c, else a newer
+# libseccomp would fail at link time, or worse, link against nothing.
+@test "seccomp-load: what libseccomp.a needs is in musl's libc.a or glibc-compat.c" {
+  local lib libc missing unused
+  command -v musl-gcc >/dev/null ||
+    skip "no musl-gcc: the helpers are built with glibc, which has it all"
+  lib=$(cc -print-file-name=libseccomp.a)
+  assert_file_exists "$lib"
+  # the libc.a musl-gcc links, as its linker names it
+  libc=$(echo 'int main(void) { return 0; }' |
+    musl-gcc -static -x c -o "$T/empty" - -Wl,--trace | grep '/libc\.a$' | head -n 1)
+  assert_file_exists "$libc"
+  musl-gcc -c -o "$T/compat.o" "$TOP/helpers/glibc-compat.c"
+  # needed: undefined in a member ("U"), defined in none of the others
+  nm -u "$lib" | awk '$1 == "U" { print $2 }' | sort -u >"$T/undefined"
+  nm --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u >"$T/own"
+  comm -23 "$T/undefined" "$T/own" >"$T/needed"
+  nm --defined-only "$libc" 2>/dev/null | awk 'NF == 3 { print $3 }' |
+    sort -u >"$T/musl"
+  nm --defined-only "$T/compat.o" | awk 'NF == 3 { print $3 }' | sort -u >"$T/compat"
+  # the lists were read: libseccomp allocates, musl has malloc
+  grep -qx malloc "$T/needed"
+  grep -qx malloc "$T/musl"
+  # _GLOBAL_OFFSET_TABLE_ is the linker's own
+  missing=$(sort -u "$T/musl" "$T/compat" | comm -23 "$T/needed" - |
+    grep -vx _GLOBAL_OFFSET_TABLE_ || :)
+  [ -z "$missing" ] ||
+    fail "libseccomp.a needs, and neither musl's libc.a nor glibc-compat.c defines: $missing"
+  # the shim defines only what is needed and musl lacks
+  unused=$(comm -23 "$T/compat" "$T/needed" | cat - <(comm -12 "$T/compat" "$T/musl"))
+  [ -z "$unused" ] ||
+    fail "glibc-compat.c defines what libseccomp.a does not need or musl has: $unused"
 }
 
 @test "seccomp-load: a missing profile is named in the error, 125" {
