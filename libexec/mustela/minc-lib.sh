@@ -4,8 +4,9 @@
 # that source this file:
 # shellcheck disable=SC2034
 
-# The MINC_* contract between bin/minc and the backends, in one place: every
-# variable the frontend sets. scrub_env removes them all before the user's
+# The MINC_* contract between the frontend (bin/minc) and its backend, in
+# one place: every variable minc sets from its flags. minc_contract makes
+# them all (empty, exported); scrub_env removes them before the user's
 # program runs.
 MINC_VARS="MINC_DEBUG MINC_EXPLAIN MINC_KEEP MINC_TMPDIR MINC_DIRECT
 MINC_ROOTDIR MINC_BINDS MINC_BACKGROUND MINC_X11 MINC_CPUMASK MINC_UTSNAME
@@ -14,11 +15,24 @@ MINC_SECCOMP MINC_READONLY MINC_INIT MINC_ENVS MINC_WORKDIR MINC_MEM_LIMIT
 MINC_MEM_SWAP MINC_CPU_SHARES MINC_CPU_QUOTA MINC_CPUS MINC_PID_MAX MINC_NET
 MINC_PORTS MINC_SUBNET MINC_CGROUP_PARENT"
 
-# A newline, for splitting lists that may hold spaces.
+# A newline, for splitting lists that may hold spaces; a tab.
 NL='
 '
+TAB='	'
 
-die() { # MESSAGE: print "minc: MESSAGE" on stderr and exit 125
+minc_contract() { # every MINC_* of the contract exported, empty
+  for v in $MINC_VARS; do
+    export "$v="
+  done
+}
+
+scrub_env() { # unset every MINC_* contract variable
+  for v in $MINC_VARS; do
+    unset "$v"
+  done
+}
+
+die() { # MESSAGE: print "PROG: MESSAGE" on stderr and exit 125
   printf '%s: %s\n' "${MINC_PROG:-minc}" "$*" >&2
   exit 125
 }
@@ -29,12 +43,6 @@ warn() { # MESSAGE
 
 need() { # COMMAND: die unless COMMAND is on PATH
   command -v "$1" >/dev/null 2>&1 || die "$1: command not found (install it)"
-}
-
-scrub_env() { # unset every MINC_* contract variable
-  for v in $MINC_VARS; do
-    unset "$v"
-  done
 }
 
 replace() { # STRING FROM TO: set replaced to STRING with each FROM as TO
@@ -53,23 +61,26 @@ quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
     "" | *[!A-Za-z0-9_./:=,+@%^-]*) ;;
     *) printf '%s' "$1"; return ;;
   esac
+  case "$1" in
+    # the pasting shell's pid (see self in minc-exec): in double quotes
+    *'$$'*)
+      case "$1" in
+        *[!A-Za-z0-9_./:=,+@%^\$-]*) ;;
+        *) printf '"%s"' "$1"; return ;;
+      esac ;;
+  esac
   # each ' becomes '\'' inside '...'
   replace "$1" "'" "'\\''"
   printf "'%s'" "$replaced"
 }
 
-# Where things are, relative to this library: the checkout layout
-# (helpers/, share/) or the installed one (bin/, share/mustela/).
-mustela_paths() {
-  # MUSTELA_LIBEXEC: set by a frontend that sources its backend
+mustela_paths() { # set libexec, helpers and share: where the tree is
+  # MUSTELA_LIBEXEC: set by the frontend (its one line that make install
+  # rewrites); the checkout's layout is helpers/ and share/ beside libexec/.
   libexec=${MUSTELA_LIBEXEC:-${0%/*}}
+  # absolute, so that a printed chain runs from anywhere
+  case "$libexec" in /*) ;; *) libexec=$PWD/$libexec ;; esac
   top=${libexec%/libexec/mustela}
-  case "$top" in
-    "$libexec") top=$libexec/../.. ;;
-  esac
-  if [ -x "$top/helpers/ns-enter" ]; then
-    helpers=$top/helpers share=$top/share
-  else
-    helpers=$top/bin share=$top/share/mustela
-  fi
+  case "$top" in */bin/..) top=${top%/bin/..} libexec=$top/libexec/mustela ;; esac
+  helpers=$top/helpers share=$top/share
 }
