@@ -87,6 +87,13 @@ void usage(const char *synopsis, int status)
 	exit(status ? EXIT_SELF : 0);
 }
 
+/* -h prints the usage line and the option lines, to stdout. */
+void help(const char *synopsis, const char *options)
+{
+	printf("%s: usage: %s\n%s", progname, synopsis, options);
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : EXIT_SELF);
+}
+
 /* After getopt_long returned '?': argv[optind - 1] is the offending word
  * of a long option (optopt 0 when unknown, else its value: an argument
  * missing or not wanted); a short one is optopt, within a cluster such as

@@ -31,6 +31,9 @@ void diex(const char *fmt, ...)
 void die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void usage(const char *synopsis, int status) __attribute__((noreturn));
+/* -h, --help: the usage line, then the option lines (each "  --opt  what"
+ * and a newline), on stdout; exit 0. */
+void help(const char *synopsis, const char *options) __attribute__((noreturn));
 /* getopt's '?' (the caller sets opterr = 0): "name: unknown option: --X"
  * (or "-c"; "option needs an argument"/"takes no argument" where getopt
  * tells), then the usage line, on stderr; exit 125. */
