@@ -1,7 +1,9 @@
 /* ns-enter - create namespaces or join a process's, then execute a program
  *
- * usage: ns-enter [--pid] [--mount] [--uts] [--ipc] [--net] [--cgroup]
- *        [--time] [--user] [--target PID] [--netns FILE] [--hostname NAME]
+ * usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]
+ *        [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]
+ *        [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]...
+ *        [--mount-proc] [--hostname NAME]
  *        [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]
  *        [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]
  *
@@ -12,8 +14,12 @@
  * PID's namespaces instead (setns(2)): all of them as nsenter -a, or only the
  * types given; joining the mount namespace also takes PID's root and working
  * directory, and joining a user namespace makes the caller its root (as
- * nsenter does), or prog would keep none of its capabilities. --netns FILE
- * joins a network namespace by path (ip netns). Options are long only:
+ * nsenter does), or prog would keep none of its capabilities. --TYPE=FILE
+ * (and --netns FILE) joins the namespace a file names: /proc/PID/ns/TYPE,
+ * or one kept on a file. --keep TYPE:FILE bind-mounts a new namespace on
+ * FILE so that it outlives its processes (as unshare --TYPE=FILE and ip
+ * netns add). --mount-proc mounts a new /proc (with --pid: the new pid
+ * namespace's) in the new mount namespace. Options are long only:
  * nsenter's letters mean other things in the sibling helpers.
  *
  * Forks: the kernel puts only the caller's children in a new pid or time
@@ -23,12 +29,14 @@
  * exits with its status, or 128+N if signal N killed it. With --init that
  * child forks once more and stays as a tiny init (as tini): it relays the
  * same signals to prog, reaps every orphan, and exits when prog exits.
- * --map-uid and --map-gid ranges are written by a short-lived child that
- * stays outside the new user namespace (the kernel requires it), through
- * newuidmap(1) and newgidmap(1) when the caller is not root.
+ * --map-uid and --map-gid ranges are written, and --keep binds made, by
+ * short-lived children that stay outside the new user and mount namespaces
+ * (the kernel requires it), the maps through newuidmap(1) and newgidmap(1)
+ * when the caller is not root.
  *
- * Does not: mount /proc for the new pid namespace or change the root (pivot
- * does), create network interfaces other than lo, or read the environment.
+ * Does not: change the root (pivot does, and pivot --proc mounts /proc
+ * there), create network interfaces other than lo, remove a kept namespace
+ * (umount FILE; rm FILE), or read the environment.
  *
  * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's
  * status, or 128+N when the child it waits for died of signal N.
@@ -57,21 +65,54 @@
 
 #include "lib.h"
 
-#define SYNOPSIS "ns-enter [--pid] [--mount] [--uts] [--ipc] [--net]" \
-	" [--cgroup] [--time] [--user] [--target PID] [--netns FILE]" \
-	" [--hostname NAME]" \
+#define SYNOPSIS "ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]" \
+	" [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]" \
+	" [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]..." \
+	" [--mount-proc] [--hostname NAME]" \
 	" [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]" \
 	" [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]"
+#define OPTIONS \
+	"  --pid             new pid namespace (forks: the child is its pid 1)\n" \
+	"  --mount           new mount namespace, made recursively private\n" \
+	"  --uts             new uts namespace (host name)\n" \
+	"  --ipc             new ipc namespace\n" \
+	"  --net             new network namespace (only lo, up)\n" \
+	"  --cgroup          new cgroup namespace\n" \
+	"  --time            new time namespace (forks)\n" \
+	"  --user            new user namespace (first: it owns the others)\n" \
+	"  --TYPE=FILE       join the namespace FILE names instead (/proc/PID/ns/TYPE)\n" \
+	"  --target PID      join PID's namespaces (all, or the types given)\n" \
+	"  --netns FILE      join the network namespace FILE (as --net=FILE)\n" \
+	"  --keep TYPE:FILE  bind the new namespace on FILE (umount FILE; rm FILE)\n" \
+	"  --mount-proc      mount a new /proc (implies --mount; or pivot --proc)\n" \
+	"  --hostname NAME   host name of the new uts namespace\n" \
+	"  --map-root        map the caller to root in the new user namespace\n" \
+	"  --map-uid IN:OUT:N  map N uids from IN inside to OUT (repeatable)\n" \
+	"  --map-gid IN:OUT:N  map N gids from IN inside to OUT (repeatable)\n" \
+	"  --init            stay as a tiny init that reaps orphans\n" \
+	"  --kill-with-parent  die (SIGKILL) when the caller exits\n" \
+	"  --pidfile FILE    write the pid of prog (or of pid 1) to FILE\n" \
+	"  -h, --help        print this help\n"
 #define MAXMAP 32	/* ranges per map (the kernel takes up to 340) */
 #define NNS 8
 #define MNT 6		/* ns[MNT] is the mount namespace */
 
-/* The namespace types, by their /proc/PID/ns names, user first. */
-static const struct { const char *name; int type; } ns[NNS] = {
-	{ "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP },
-	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-	{ "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID },
-	{ "mnt", CLONE_NEWNS }, { "time", CLONE_NEWTIME },
+#define PIDNS 5		/* ns[PIDNS] is the pid namespace */
+
+/* The namespace types, by their /proc/PID/ns names and options, user first;
+ * a new pid or time namespace is the children's, kept from another name. */
+static const struct {
+	const char *name, *opt, *kept;
+	int type;
+} ns[NNS] = {
+	{ "user", "user", "user", CLONE_NEWUSER },
+	{ "cgroup", "cgroup", "cgroup", CLONE_NEWCGROUP },
+	{ "ipc", "ipc", "ipc", CLONE_NEWIPC },
+	{ "uts", "uts", "uts", CLONE_NEWUTS },
+	{ "net", "net", "net", CLONE_NEWNET },
+	{ "pid", "pid", "pid_for_children", CLONE_NEWPID },
+	{ "mnt", "mount", "mnt", CLONE_NEWNS },
+	{ "time", "time", "time_for_children", CLONE_NEWTIME },
 };
 
 struct idmap { unsigned long r[MAXMAP][3]; int n; };	/* in, out, count */
@@ -139,15 +180,15 @@ static void map_ids(pid_t pid, const char *kind, const struct idmap *m)
 		diex("%s: exited with status %d", args[0], st);
 }
 
-/* A process inside a new user namespace may map only its own ids; other
- * ranges are written from the parent namespace. So fork a mapper before
- * unshare(CLONE_NEWUSER): it waits on a pipe until we are in the new
- * namespace, writes our maps and exits. Returns its pid; *go is the pipe. */
-static pid_t start_mapper(const struct idmap *uid, const struct idmap *gid,
-			  int *go)
+/* Some steps the kernel allows only from outside the namespaces about to be
+ * made: writing a new user namespace's id maps, mounting on the caller's
+ * files. Fork a child for them before unsharing; it waits until told to go
+ * (a byte on *go), or exits quietly at end of file (we failed first).
+ * Returns its pid to the parent, 0 to the child. */
+static pid_t fork_outsider(int *go)
 {
-	pid_t parent = getpid(), pid;
 	int p[2];
+	pid_t pid;
 	char c;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -162,17 +203,25 @@ static pid_t start_mapper(const struct idmap *uid, const struct idmap *gid,
 	}
 	close(p[1]);
 	if (read(p[0], &c, 1) != 1)
-		_exit(EXIT_SELF);	/* the parent failed before unsharing */
-	if (uid->n)
-		map_ids(parent, "uid", uid);
-	if (gid->n)
-		map_ids(parent, "gid", gid);
-	_exit(0);
+		_exit(EXIT_SELF);
+	close(p[0]);
+	return 0;
+}
+
+/* Tell the outsider to go and wait for it: it said why if it failed. */
+static void let_go(pid_t pid, int go)
+{
+	if (write(go, "1", 1) != 1)
+		die("write to child %d", (int)pid);
+	close(go);
+	if (wait_status(pid))
+		exit(EXIT_SELF);
 }
 
 /* A new user namespace and its id maps. --map-root is the one-line map
  * "0 our-id 1": an unprivileged process may write that itself once it has
- * denied setgroups(2); from root the mapper writes it and setgroups stays. */
+ * denied setgroups(2); from root an outsider writes it (a process may map
+ * only its own ids in its new namespace) and setgroups stays. */
 static void new_user(int map_root, struct idmap *uid, struct idmap *gid)
 {
 	uid_t euid = geteuid();
@@ -188,8 +237,16 @@ static void new_user(int map_root, struct idmap *uid, struct idmap *gid)
 		uid->r[0][2] = gid->r[0][2] = 1;
 		uid->n = gid->n = 1;
 	}
-	if ((uid->n || gid->n) && (euid == 0 || !map_root))
-		mapper = start_mapper(uid, gid, &go);
+	if ((uid->n || gid->n) && (euid == 0 || !map_root)) {
+		mapper = fork_outsider(&go);
+		if (mapper == 0) {
+			if (uid->n)
+				map_ids(getppid(), "uid", uid);
+			if (gid->n)
+				map_ids(getppid(), "gid", gid);
+			_exit(0);
+		}
+	}
 	if (unshare(CLONE_NEWUSER) < 0)
 		die("unshare user");
 	if (map_root && euid != 0) {
@@ -199,58 +256,40 @@ static void new_user(int map_root, struct idmap *uid, struct idmap *gid)
 		snprintf(text, sizeof(text), "0 %u 1\n", (unsigned)egid);
 		write_file("/proc/self/gid_map", text);
 	}
-	if (mapper) {
-		if (write(go, "1", 1) != 1)
-			die("write to the id mapper");
-		close(go);
-		if (wait_status(mapper))
-			exit(EXIT_SELF);	/* the mapper said why */
-	}
+	if (mapper)
+		let_go(mapper, go);
 }
 
-/* Join PID's namespaces of the given types; returns the types joined. */
-static int join(const char *pid, int types)
+/* The namespace file path (relative to dir) of type i, opened; -1 if we
+ * are in that namespace already (nsenter -a skips those, and setns(2)
+ * refuses the caller's own user namespace). Errors name it name. */
+static int open_ns(int dir, const char *path, int i, const char *name)
 {
-	int dir, fd[NNS], root = -1, cwd = -1, joined = 0, i, pass;
 	struct stat mine, theirs;
-	char path[64];
+	char self[64];
+	int fd;
 
-	/* Open everything first, through one descriptor of /proc/PID: once
-	 * inside, /proc/PID may mean another process. Namespaces we already
-	 * share are skipped (nsenter -a). */
-	snprintf(path, sizeof(path), "/proc/%s", pid);
-	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		die("target %s", pid);
+	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &theirs) < 0)
+		die("open %s", name);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns[i].name);
+	if (stat(self, &mine) < 0)
+		die("stat %s", self);
+	if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
+		close(fd);
+		return -1;
 	}
-	for (i = 0; i < NNS; i++) {
-		fd[i] = -1;
-		if (!(types & ns[i].type))
-			continue;
-		snprintf(path, sizeof(path), "ns/%s", ns[i].name);
-		fd[i] = openat(dir, path, O_RDONLY | O_CLOEXEC);
-		if (fd[i] < 0 || fstat(fd[i], &theirs) < 0)
-			die("open /proc/%s/%s", pid, path);
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &mine) < 0)
-			die("stat %s", path);
-		if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
-			close(fd[i]);
-			fd[i] = -1;
-		}
-	}
-	if (fd[MNT] >= 0) {
-		root = openat(dir, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		cwd = openat(dir, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0 || cwd < 0)
-			die("open /proc/%s/%s", pid, root < 0 ? "root" : "cwd");
-	}
-	close(dir);
-	/* Namespace membership: two passes, as nsenter(1). A privileged
-	 * caller joins the others before the user namespace takes its host
-	 * privileges away; an unprivileged one only after it grants some. */
+	return fd;
+}
+
+/* Join the namespaces opened in fd[] (closed here; name[] for errors);
+ * returns the types joined. Two passes, as nsenter(1): a privileged
+ * caller joins the others before the user namespace takes its host
+ * privileges away; an unprivileged one only after it grants some. */
+static int enter(int fd[NNS], const char *const name[NNS])
+{
+	int joined = 0, pass, i;
+
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 1; i < NNS; i++) {
 			if (fd[i] < 0)
@@ -260,16 +299,68 @@ static int join(const char *pid, int types)
 				fd[i] = -1;
 				joined |= ns[i].type;
 			} else if (pass == 1) {
-				die("setns /proc/%s/ns/%s", pid, ns[i].name);
+				die("setns %s", name[i]);
 			}
 		}
 		if (pass == 0 && fd[0] >= 0) {
 			if (setns(fd[0], CLONE_NEWUSER) < 0)
-				die("setns /proc/%s/ns/user", pid);
+				die("setns %s", name[0]);
 			close(fd[0]);
+			fd[0] = -1;
 			joined |= CLONE_NEWUSER;
 		}
 	}
+	return joined;
+}
+
+/* Ids, after the joins (they may cost the capabilities the joins need):
+ * become root of the joined user namespace, as nsenter(1) does, or the
+ * host's ids, unmapped there, would keep no capability across exec.
+ * Supplementary groups go; setgroups may be denied there. */
+static void become_root(const char *userns)
+{
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		die("setgroups");
+	if (setgid(0) < 0)
+		die("setgid 0 in %s", userns);
+	if (setuid(0) < 0)
+		die("setuid 0 in %s", userns);
+}
+
+/* Join PID's namespaces of the given types; returns the types joined. */
+static int join(const char *pid, int types)
+{
+	int dir, fd[NNS], root = -1, cwd = -1, joined, i;
+	char path[64], names[NNS][64];
+	const char *name[NNS];
+
+	/* Open everything first, through one descriptor of /proc/PID: once
+	 * inside, /proc/PID may mean another process. */
+	snprintf(path, sizeof(path), "/proc/%s", pid);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		die("target %s", pid);
+	}
+	for (i = 0; i < NNS; i++) {
+		fd[i] = -1;
+		snprintf(names[i], sizeof(names[i]), "/proc/%s/ns/%s", pid,
+			 ns[i].name);
+		name[i] = names[i];
+		if (types & ns[i].type)
+			fd[i] = open_ns(dir, names[i] + strlen(path) + 1, i,
+					names[i]);
+	}
+	if (fd[MNT] >= 0) {
+		root = openat(dir, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cwd = openat(dir, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || cwd < 0)
+			die("open /proc/%s/%s", pid, root < 0 ? "root" : "cwd");
+	}
+	close(dir);
+	/* Namespace membership. */
+	joined = enter(fd, name);
 	/* Root and working directory: the target's, inside its mounts. */
 	if (root >= 0) {
 		if (fchdir(root) < 0 || chroot(".") < 0 || fchdir(cwd) < 0)
@@ -277,19 +368,57 @@ static int join(const char *pid, int types)
 		close(root);
 		close(cwd);
 	}
-	/* Ids, last (they may cost the capabilities the calls above need):
-	 * become root of the joined user namespace, as nsenter(1) does, or
-	 * the host's ids, unmapped there, would keep no capability across
-	 * exec. Supplementary groups go; setgroups may be denied there. */
-	if (joined & CLONE_NEWUSER) {
-		if (setgroups(0, NULL) < 0 && errno != EPERM)
-			die("setgroups");
-		if (setgid(0) < 0)
-			die("setgid 0 in /proc/%s/ns/user", pid);
-		if (setuid(0) < 0)
-			die("setuid 0 in /proc/%s/ns/user", pid);
-	}
+	if (joined & CLONE_NEWUSER)
+		become_root(name[0]);
 	return joined;
+}
+
+/* --keep (in an outsider): bind the parent's new namespaces on their
+ * files, created empty if missing, which keeps them alive (see
+ * namespaces(7), "The /proc/[pid]/ns/ directory"). The kernel refuses to
+ * bind a mount namespace where the bind would propagate to other mount
+ * namespaces. On failure nothing of ours is left: binds undone, files
+ * made removed. */
+static void keep_all(char *const keep[NNS])
+{
+	int made[NNS] = { 0 }, bound[NNS] = { 0 }, i, fd, ok = 1;
+	pid_t parent = getppid();
+	char path[64];
+
+	for (i = 0; i < NNS && ok; i++) {
+		if (!keep[i])
+			continue;
+		fd = open(keep[i], O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+		made[i] = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST) {
+			warn_("create %s", keep[i]);
+			ok = 0;
+			break;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)parent,
+			 ns[i].kept);
+		/* A bind mount of the namespace file. */
+		bound[i] = mount(path, keep[i], NULL, MS_BIND, NULL) == 0;
+		if (bound[i])
+			continue;
+		ok = 0;
+		if (i == MNT && errno == EINVAL)
+			warnx_("keep mnt on %s: its mount is shared with other "
+			       "mount namespaces; keep it on a private one "
+			       "(mount --bind DIR DIR; mount --make-private DIR)",
+			       keep[i]);
+		else
+			warn_("keep %s on %s", ns[i].name, keep[i]);
+	}
+	for (i = 0; !ok && i < NNS; i++) {
+		if (bound[i])
+			umount2(keep[i], MNT_DETACH);
+		if (made[i])
+			unlink(keep[i]);
+	}
+	_exit(ok ? 0 : EXIT_SELF);
 }
 
 /* New namespaces other than user, one call each so an error names it. */
@@ -333,6 +462,9 @@ static pid_t fork_child(int kill_with_parent)
 			die("pidfd_open");
 	}
 	pid = fork();
+	if (pid < 0 && errno == ENOMEM)
+		diex("fork: %s (a pid namespace whose pid 1 has exited takes "
+		     "no new process)", strerror(ENOMEM));
 	if (pid < 0)
 		die("fork");
 	if (pid == 0 && kill_with_parent) {
@@ -371,23 +503,44 @@ static int relay(pid_t child, const sigset_t *set, int reap_all)
 	}
 }
 
+/* --keep TYPE:FILE: TYPE by its /proc name or its option (mnt, mount). */
+static void add_keep(char *keep[NNS], char *arg)
+{
+	char *file = strchr(arg, ':');
+	size_t n = file ? (size_t)(file - arg) : 0;
+
+	for (int i = 0; file && file[1] && i < NNS; i++) {
+		if ((strlen(ns[i].name) == n && !strncmp(arg, ns[i].name, n)) ||
+		    (strlen(ns[i].opt) == n && !strncmp(arg, ns[i].opt, n))) {
+			keep[i] = file + 1;
+			return;
+		}
+	}
+	diex("--keep %s: expected TYPE:FILE, TYPE one of user, cgroup, ipc, "
+	     "uts, net, pid, mount, time", arg);
+}
+
 int main(int argc, char **argv)
 {
 	/* Long options only: the letters nsenter(1) uses mean other things
-	 * in the sibling helpers (pivot -p --proc, -m --mask, -t --tmp). */
-	enum { PID = 256, MOUNT, UTS, IPC, NET, CGROUP, TIME, USER, TARGET,
-	       NETNS, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID, INIT, KILL, PIDFILE };
+	 * in the sibling helpers (pivot -p --proc, -m --mask, -t --tmp).
+	 * The type options first, in the order of ns[]. */
+	enum { USER = 256, CGROUP, IPC, UTS, NET, PID, MOUNT, TIME, TARGET,
+	       NETNS, KEEP, MOUNT_PROC, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID,
+	       INIT, KILL, PIDFILE };
 	static const struct option longopts[] = {
-		{ "pid", no_argument, NULL, PID },
-		{ "mount", no_argument, NULL, MOUNT },
-		{ "uts", no_argument, NULL, UTS },
-		{ "ipc", no_argument, NULL, IPC },
-		{ "net", no_argument, NULL, NET },
-		{ "cgroup", no_argument, NULL, CGROUP },
-		{ "time", no_argument, NULL, TIME },
-		{ "user", no_argument, NULL, USER },
+		{ "pid", optional_argument, NULL, PID },
+		{ "mount", optional_argument, NULL, MOUNT },
+		{ "uts", optional_argument, NULL, UTS },
+		{ "ipc", optional_argument, NULL, IPC },
+		{ "net", optional_argument, NULL, NET },
+		{ "cgroup", optional_argument, NULL, CGROUP },
+		{ "time", optional_argument, NULL, TIME },
+		{ "user", optional_argument, NULL, USER },
 		{ "target", required_argument, NULL, TARGET },
 		{ "netns", required_argument, NULL, NETNS },
+		{ "keep", required_argument, NULL, KEEP },
+		{ "mount-proc", no_argument, NULL, MOUNT_PROC },
 		{ "hostname", required_argument, NULL, HOSTNAME },
 		{ "map-root", no_argument, NULL, MAP_ROOT },
 		{ "map-uid", required_argument, NULL, MAP_UID },
@@ -398,34 +551,43 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *target = NULL, *netns = NULL, *hostname = NULL;
-	const char *pidfile = NULL;
+	const char *target = NULL, *hostname = NULL, *pidfile = NULL;
+	const char *file[NNS] = { NULL }, *spelled[NNS] = { NULL };
+	char *keep[NNS] = { NULL };
 	struct idmap uid = { .n = 0 }, gid = { .n = 0 };
-	int c, types = 0, map_root = 0, init = 0, kill_parent = 0, fork_pid;
-	int pfd = -1, sync[2] = { -1, -1 };
+	int c, i, types = 0, joined = 0, map_root = 0, init = 0, mount_proc = 0;
+	int kill_parent = 0, fork_pid, keeps = 0, go = -1, pfd = -1;
+	int fd[NNS], sync[2] = { -1, -1 };
 	sigset_t relayed, saved;
 	unsigned long n;
-	pid_t ppid, child;
+	pid_t ppid, child, keeper = 0;
 	char byte;
 
 	progname = "ns-enter";
 	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case PID: types |= CLONE_NEWPID; break;
-		case MOUNT: types |= CLONE_NEWNS; break;
-		case UTS: types |= CLONE_NEWUTS; break;
-		case IPC: types |= CLONE_NEWIPC; break;
-		case NET: types |= CLONE_NEWNET; break;
-		case CGROUP: types |= CLONE_NEWCGROUP; break;
-		case TIME: types |= CLONE_NEWTIME; break;
-		case USER: types |= CLONE_NEWUSER; break;
+		case USER: case CGROUP: case IPC: case UTS:
+		case NET: case PID: case MOUNT: case TIME:
+			i = c - USER;
+			if (!optarg) {
+				types |= ns[i].type;
+				break;
+			}
+			file[i] = optarg;
+			spelled[i] = "=FILE";
+			break;
 		case TARGET:
 			if (parse_ulong(optarg, &n) < 0 || n == 0 || n > INT_MAX)
 				diex("target %s: not a process id", optarg);
 			target = optarg;
 			break;
-		case NETNS: netns = optarg; break;
+		case NETNS:
+			file[NET - USER] = optarg;
+			spelled[NET - USER] = "ns";
+			break;
+		case KEEP: add_keep(keep, optarg); keeps = 1; break;
+		case MOUNT_PROC: mount_proc = 1; break;
 		case HOSTNAME: hostname = optarg; break;
 		case MAP_ROOT: map_root = 1; break;
 		case MAP_UID: add_range(&uid, "map-uid", optarg); break;
@@ -433,29 +595,43 @@ int main(int argc, char **argv)
 		case INIT: init = 1; break;
 		case KILL: kill_parent = 1; break;
 		case PIDFILE: pidfile = optarg; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
 	argv = prog_argv(argc, argv, optind, SYNOPSIS);
+	if (mount_proc && (target || file[MNT]))
+		diex("--mount-proc needs a new mount namespace: it excludes "
+		     "--mount=FILE and --target");
+	if (mount_proc)
+		types |= CLONE_NEWNS;
 	if (hostname && (target || !(types & CLONE_NEWUTS)))
 		diex("--hostname needs a new uts namespace (--uts)");
 	if ((map_root || uid.n || gid.n) && (target || !(types & CLONE_NEWUSER)))
 		diex("--map-root, --map-uid, --map-gid need a new user namespace (--user)");
 	if (map_root && (uid.n || gid.n))
 		diex("--map-root excludes --map-uid and --map-gid");
-	if (netns && (target || (types & CLONE_NEWNET)))
-		diex("--netns excludes --net and --target");
+	for (i = 0; i < NNS; i++) {
+		if (file[i] && (target || (types & ns[i].type)))
+			diex("--%s%s excludes --%s and --target", ns[i].opt,
+			     spelled[i], ns[i].opt);
+		if (keep[i] && (target || !(types & ns[i].type)))
+			diex("--keep %s needs a new %s namespace (--%s)",
+			     ns[i].name, ns[i].opt, ns[i].opt);
+	}
 	if (target && !types)
 		types = ~0;	/* all of them, as nsenter -a */
 
-	/* 1. The pidfile, opened while its path is still the caller's. */
+	/* 1. Files, opened while their paths are still the caller's: the
+	 * pidfile and the namespaces to join. */
 	if (pidfile) {
 		pfd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (pfd < 0)
 			die("open %s", pidfile);
 	}
+	for (i = 0; i < NNS; i++)
+		fd[i] = file[i] ? open_ns(AT_FDCWD, file[i], i, file[i]) : -1;
 	/* 2. Parent-death signal: the kernel kills us when our parent exits;
 	 * a changed parent means it already has. */
 	if (kill_parent) {
@@ -465,20 +641,19 @@ int main(int argc, char **argv)
 		if (getppid() != ppid)
 			raise(SIGKILL);
 	}
-	/* 3. Namespaces: join the target's, or join --netns first (while we
-	 * hold the host's privileges over it), then the user namespace, so
-	 * that it owns all the others, then the others. */
+	/* 3. Namespaces: join the target's, or those named by files first
+	 * (while we hold the host's privileges over them), then create the
+	 * user namespace, so that it owns all the others, then the others.
+	 * The keeper binds them from outside once they all exist. */
+	if (keeps && (keeper = fork_outsider(&go)) == 0)
+		keep_all(keep);
 	if (target) {
-		types = join(target, types);
+		joined = join(target, types);
+		types = 0;
 	} else {
-		if (netns) {
-			c = open(netns, O_RDONLY | O_CLOEXEC);
-			if (c < 0)
-				die("open %s", netns);
-			if (setns(c, CLONE_NEWNET) < 0)
-				die("setns %s", netns);
-			close(c);
-		}
+		joined = enter(fd, file);
+		if (joined & CLONE_NEWUSER)
+			become_root(file[0]);
 		if (types & CLONE_NEWUSER)
 			new_user(map_root, &uid, &gid);
 		new_others(types, hostname);
@@ -486,8 +661,9 @@ int main(int argc, char **argv)
 	/* 4. Fork: only children enter a new pid or time namespace; a joined
 	 * time namespace applies at once (see time_namespaces(7)). The parent
 	 * and the init take the relayed signals with sigwaitinfo(2). */
-	fork_pid = (types & CLONE_NEWPID) ||
-		   (!target && (types & CLONE_NEWTIME));
+	fork_pid = ((types | joined) & CLONE_NEWPID) || (types & CLONE_NEWTIME);
+	if (keeper && !fork_pid)
+		let_go(keeper, go);
 	if (fork_pid || init) {
 		sigemptyset(&relayed);
 		sigaddset(&relayed, SIGINT);
@@ -509,25 +685,33 @@ int main(int argc, char **argv)
 				die("signal %lu", n);
 	}
 	if (fork_pid) {
-		if (pfd >= 0 && pipe2(sync, O_CLOEXEC) < 0)
+		if ((pfd >= 0 || keeper) && pipe2(sync, O_CLOEXEC) < 0)
 			die("pipe");
 		child = fork_child(kill_parent);
 		if (child > 0) {
-			if (pfd >= 0) {
-				if (dprintf(pfd, "%d\n", (int)child) < 0)
-					die("write %s", pidfile);
-				close(pfd);
+			/* A new pid namespace can be kept (or joined) only
+			 * once it has its pid 1. */
+			if (keeper)
+				let_go(keeper, go);
+			if (pfd >= 0 && dprintf(pfd, "%d\n", (int)child) < 0)
+				die("write %s", pidfile);
+			if (sync[1] >= 0 && write(sync[1], "1", 1) != 1)
+				die("write to child %d", (int)child);
+			if (sync[1] >= 0) {
 				close(sync[1]);
 				close(sync[0]);
 			}
+			if (pfd >= 0)
+				close(pfd);
 			exit(relay(child, &relayed, 0));
 		}
-		/* The child starts prog only once the pidfile is written:
-		 * the parent closes its end of the pipe when it has. */
-		if (pfd >= 0) {
+		/* The child starts prog only once the namespaces are kept and
+		 * the pidfile written: a byte on the pipe (end of file: the
+		 * parent failed, and said why). */
+		if (sync[0] >= 0) {
 			close(sync[1]);
-			if (read(sync[0], &byte, 1) < 0)
-				die("read");
+			if (read(sync[0], &byte, 1) != 1)
+				_exit(EXIT_SELF);
 			close(sync[0]);
 		}
 	} else if (pfd >= 0 && dprintf(pfd, "%d\n", (int)getpid()) < 0) {
@@ -535,7 +719,13 @@ int main(int argc, char **argv)
 	}
 	if (pfd >= 0)
 		close(pfd);
-	/* 5. --init: stay as the namespace's init (or, without a new pid
+	/* 5. --mount-proc: a new proc on /proc, in the new mount namespace:
+	 * it shows the pid namespace of its mounter (after the fork, the one
+	 * whose pid 1 we are), not the host's processes. */
+	if (mount_proc && mount("proc", "/proc", "proc",
+				MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die("mount proc on /proc");
+	/* 6. --init: stay as the namespace's init (or, without a new pid
 	 * namespace, as a subreaper) and let a child execute prog. */
 	if (init) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

@@ -2,7 +2,8 @@
 # ns-enter: new namespaces of every type, joining a process's (all or per
 # type) and a named netns, the fork for a pid namespace (pid 1, relayed
 # signals, 128+N), --init, user namespaces mapped by root and by an
-# unprivileged caller (newuidmap), --kill-with-parent, --pidfile
+# unprivileged caller (newuidmap), --kill-with-parent, --pidfile; joining
+# by file (--TYPE=FILE), keeping a namespace (--keep), --mount-proc
 
 load 'lib/common'
 
@@ -27,6 +28,9 @@ teardown() {
   if [ -n "$SUBIDS" ]; then
     sed -i "/^nobody:$SUB:1000\$/d" /etc/subuid /etc/subgid
   fi
+  # what a test mounted under $T (kept namespaces, private binds), last first
+  awk -v t="$T" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | tac |
+    while read -r m; do umount -l "$m"; done
   rm -rf "$T"
 }
 
@@ -94,15 +98,25 @@ trapped() { # SIG WHO ARGS...
 
 @test "ns-enter: -h prints the usage on stdout, exit 0" {
   run -0 --separate-stderr ns-enter -h
-  assert_output 'ns-enter: usage: ns-enter [--pid] [--mount] [--uts] [--ipc] [--net] [--cgroup] [--time] [--user] [--target PID] [--netns FILE] [--hostname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]'
+  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]'
   [ -z "$stderr" ]
   run -0 ns-enter --help
-  assert_output --partial 'ns-enter: usage: ns-enter [--pid]'
+  assert_output --partial 'ns-enter: usage: ns-enter [--pid'
+}
+
+@test "ns-enter: -h has a line for every option, and names pivot --proc" {
+  local o
+  run -0 ns-enter -h
+  for o in pid mount uts ipc net cgroup time user TYPE=FILE target netns keep \
+    mount-proc hostname map-root map-uid map-gid init kill-with-parent pidfile help; do
+    assert_line --regexp "^  (-h, )?--$o[ ,]"
+  done
+  assert_line --partial 'pivot --proc'
 }
 
 @test "ns-enter: no program is a usage error, 125" {
   run -125 --separate-stderr ns-enter
-  assert_equal "$stderr" "$(ns-enter -h)"
+  assert_equal "$stderr" "$(ns-enter -h | head -n 1)"
   run -125 ns-enter --pid --uts
   assert_output --partial 'ns-enter: usage:'
   run -125 ns-enter --uts --
@@ -456,4 +470,125 @@ trapped() { # SIG WHO ARGS...
   assert_output "$(cat "$T/pid")"
   run -125 ns-enter --pidfile /nonexistent/pid -- true
   assert_output "ns-enter: open /nonexistent/pid: No such file or directory"
+}
+
+@test "ns-enter: --TYPE=FILE joins the namespace a file names, every type" {
+  local n files=() at=2
+  start --user --map-root --pid --mount --uts --ipc --net --cgroup --time \
+    --hostname tgt -- sleep 100
+  for n in user mount uts ipc net cgroup time pid; do
+    files+=("--$n=/proc/$TP/ns/${n/mount/mnt}")
+  done
+  # as a script would: no type created, all joined (pid: ns-enter forks)
+  run -0 ns-enter "${files[@]}" -- sh -c 'hostname; echo $$
+    for n in user mnt uts ipc net cgroup time pid; do readlink /proc/self/ns/$n; done'
+  assert_line --index 0 tgt
+  refute_line --index 1 1
+  for n in user mnt uts ipc net cgroup time pid; do
+    assert_line --index $((at++)) "$(nsof "$TP" "$n")"
+  done
+  # one type by file, a new one of another type beside it
+  run -0 ns-enter --uts="/proc/$TP/ns/uts" --net -- sh -c 'hostname
+    readlink /proc/self/ns/net'
+  assert_line --index 0 tgt
+  refute_line --index 1 "$(nsof "$TP" net)"
+  refute_line --index 1 "$(nsof self net)"
+}
+
+@test "ns-enter: --TYPE=FILE errors name the file, 125" {
+  run -125 ns-enter --uts="$T/nope" -- true
+  assert_output "ns-enter: open $T/nope: No such file or directory"
+  run -125 ns-enter --uts=/proc/self/ns/net -- true
+  assert_output "ns-enter: setns /proc/self/ns/net: Invalid argument"
+  run -125 ns-enter --uts --uts=/proc/self/ns/uts -- true
+  assert_output "ns-enter: --uts=FILE excludes --uts and --target"
+  run -125 ns-enter --target 1 --mount=/proc/self/ns/mnt -- true
+  assert_output "ns-enter: --mount=FILE excludes --mount and --target"
+}
+
+@test "ns-enter: --keep TYPE:FILE keeps each new namespace; umount FILE; rm FILE removes it" {
+  local n k=() files=() at=1 ids=() id
+  # a mount namespace is kept only on a private mount (see unshare(1))
+  mkdir "$T/k"
+  mount --bind "$T/k" "$T/k"
+  mount --make-private "$T/k"
+  for n in user cgroup ipc uts net pid mount time; do
+    k+=(--keep "$n:$T/k/$n")
+    files+=("--$n=$T/k/$n")
+  done
+  start --user --map-root --pid --mount --uts --ipc --net --cgroup --time \
+    --hostname kept "${k[@]}" -- sleep 100
+  # the files are the namespaces of the running program ...
+  for n in user cgroup ipc uts net pid mnt time; do
+    assert_equal "$(stat -c %i "$T/k/${n/mnt/mount}")" "$(stat -L -c %i "/proc/$TP/ns/$n")"
+  done
+  # ... and a script joins them by these files
+  run -0 ns-enter "${files[@]}" -- sh -c 'hostname
+    for n in user mnt uts ipc net cgroup time pid; do readlink /proc/self/ns/$n; done'
+  assert_line --index 0 kept
+  for n in user mnt uts ipc net cgroup time pid; do
+    assert_line --index $((at++)) "$(nsof "$TP" "$n")"
+  done
+  # they outlive the program (the pid namespace, without its pid 1, only
+  # as a name: no process can enter it)
+  kill -KILL "$TP"
+  wait "$BG" || true
+  run -0 ns-enter --uts="$T/k/uts" -- hostname
+  assert_output kept
+  run -125 ns-enter --pid="$T/k/pid" -- true
+  assert_output "ns-enter: fork: Out of memory (a pid namespace whose pid 1 has exited takes no new process)"
+  # removed as ns-enter(1) says: nothing is left
+  for n in user cgroup ipc uts net pid mount time; do
+    ids+=("$(stat -c %i "$T/k/$n")")
+    umount "$T/k/$n"
+    rm "$T/k/$n"
+  done
+  umount "$T/k"
+  run -0 ls -A "$T/k"
+  assert_output ''
+  run -1 grep -F "$T" /proc/self/mountinfo
+  for id in "${ids[@]}"; do
+    run -1 grep -F "[$id]" /proc/self/mountinfo
+  done
+}
+
+@test "ns-enter: --keep errors, 125, and a failed keep leaves nothing" {
+  run -125 ns-enter --keep "uts:$T/u" -- true
+  assert_output "ns-enter: --keep uts needs a new uts namespace (--uts)"
+  run -125 ns-enter --keep "bogus:$T/u" --uts -- true
+  assert_output "ns-enter: --keep bogus:$T/u: expected TYPE:FILE, TYPE one of user, cgroup, ipc, uts, net, pid, mount, time"
+  run -125 ns-enter --keep uts --uts -- true
+  assert_output "ns-enter: --keep uts: expected TYPE:FILE, TYPE one of user, cgroup, ipc, uts, net, pid, mount, time"
+  run -125 ns-enter --uts --keep "uts:$T/nodir/u" -- true
+  assert_output "ns-enter: create $T/nodir/u: No such file or directory"
+  # a mount namespace on a mount shared with another mount namespace:
+  # refused, and the uts namespace kept before it is undone
+  mkdir "$T/s"
+  mount -t tmpfs tmpfs "$T/s"
+  mount --make-shared "$T/s"
+  unshare -m --propagation unchanged sleep 100 3>&- &
+  PIDS+=("$!")
+  until [ "$(nsof "$!" mnt)" != "$(nsof self mnt)" ]; do sleep 0.02; done
+  run -125 ns-enter --uts --mount --keep "uts:$T/s/uts" --keep "mnt:$T/s/mnt" -- true
+  assert_output "ns-enter: keep mnt on $T/s/mnt: its mount is shared with other mount namespaces; keep it on a private one (mount --bind DIR DIR; mount --make-private DIR)"
+  run -0 ls -A "$T/s"
+  assert_output ''
+  run -1 grep -F "$T/s/" /proc/self/mountinfo
+}
+
+@test "ns-enter: --mount-proc: ps sees only the new pid namespace" {
+  local before
+  before=$(grep -c ' /proc ' /proc/self/mountinfo)
+  # the trap: a new pid namespace, the host's /proc
+  run -0 ns-enter --pid -- sh -c 'echo $$; ls -d /proc/[0-9]* 2>/dev/null | wc -l'
+  assert_line --index 0 1
+  [ "${lines[1]}" -gt 2 ]
+  run -0 ns-enter --pid --mount-proc -- sh -c 'echo $$; ls -d /proc/[0-9]*'
+  assert_output $'1\n/proc/1'
+  run -0 ns-enter --pid --mount-proc -- ps -o pid=,comm=
+  assert_output --regexp '^ +1 ps$'
+  # implies --mount: the host's /proc is untouched
+  assert_equal "$(grep -c ' /proc ' /proc/self/mountinfo)" "$before"
+  run -125 ns-enter --mount-proc --target 1 -- true
+  assert_output "ns-enter: --mount-proc needs a new mount namespace: it excludes --mount=FILE and --target"
 }
