@@ -225,15 +225,18 @@ static const char *num(char *buf, long long n, const char *unlimited)
 	return buf;
 }
 
+/* The swap limit, whose file exists only with swap accounting on. */
 static void set_swap(struct cg *cg, const char *file, const char *val)
 {
 	struct hier *h = holder(cg, "memory");
 	char path[PATH_MAX];
 
-	pathf(path, "%s/%s", h ? h->dir : "", file);
-	if (h && access(path, F_OK) < 0)
-		fail(cg, 0, "--memory-swap: swap accounting is off (no %s)",
-		     path);
+	if (h) {
+		pathf(path, "%s/%s", h->dir, file);
+		if (access(path, F_OK) < 0)
+			fail(cg, 0, "--memory-swap: swap accounting is off"
+			     " (no %s)", path);
+	}
 	setc(cg, MEM, file, val);
 }
 
@@ -318,6 +321,7 @@ static void attach(struct cg *cg, const struct lim *l, const char *rec,
 
 	if (rec)
 		record(cg, rec);
+	/* The cgroup's directories, then its limits. */
 	for (int i = 0; i < cg->n; i++)
 		make(cg, &cg->h[i], cg->h[i].optional ? 0 : mask);
 	apply(cg, l);
