@@ -5,6 +5,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/mustela
+DOCDIR ?= $(PREFIX)/share/doc/mustela
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 # The warning set follows bubblewrap's meson.build.
 WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
@@ -15,7 +17,7 @@ LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
 	layer-pack layer-unpack
-FRONTENDS = minc marten polecat
+FRONTENDS = minc marten polecat mustela-oci
 BINS = $(addprefix helpers/,$(HELPERS))
 
 # The helpers are static programs (those after the root switch must be:
@@ -74,21 +76,68 @@ check-vm: all
 bench: all
 	bench/run
 
+# What make install copies and make uninstall removes, read from the
+# checkout: the frontends it has, every file under libexec/mustela (the
+# backends and their sourced units) and share/doc, every man page, and one
+# completion file per command (the helpers share one).
+INST_FRONTENDS = $(notdir $(wildcard $(addprefix bin/,$(FRONTENDS))))
+INST_LIBEXEC = $(shell cd libexec/mustela && find . -type f | sed 's|^\./||')
+INST_DOC = $(shell cd share/doc && find . -type f | sed 's|^\./||')
+INST_MAN = $(patsubst share/man/%,%,$(wildcard share/man/man1/*.1 share/man/man7/*.7))
+INST_POLICY = $(notdir $(wildcard share/seccomp/*.policy))
+INST_COMPLETION = $(filter-out mustela-helpers,$(notdir $(wildcard share/bash-completion/*)))
+# The directories that are ours alone, deepest first: removed when empty.
+OWN_DIRS = $(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(shell cd libexec/mustela && \
+		find . -mindepth 1 -depth -type d | sed 's|^\./||')) \
+	$(DESTDIR)$(LIBEXECDIR)/mustela \
+	$(addprefix $(DESTDIR)$(DOCDIR)/,$(shell cd share/doc && \
+		find . -mindepth 1 -depth -type d | sed 's|^\./||')) \
+	$(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/seccomp $(DESTDIR)$(DATADIR)
+
+# The installed tree knows where it is: in each frontend its one line
+# MUSTELA_LIBEXEC=, in minc-lib.sh's mustela_paths its one line helpers=
+# (both the checkout's relative paths) become the final paths, DESTDIR
+# left out. A file without exactly that one line fails the install.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/mustela \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/seccomp
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/seccomp \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	for f in $(FRONTENDS); do [ ! -f bin/$$f ] || \
-		install -m 755 bin/$$f $(DESTDIR)$(BINDIR); done
-	install -m 755 libexec/mustela/minc-* libexec/mustela/marten-* \
-		$(DESTDIR)$(LIBEXECDIR)/mustela
-	install -m 644 share/seccomp/*.policy $(DESTDIR)$(DATADIR)/seccomp
-	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	for f in $(INST_FRONTENDS); do d=$(DESTDIR)$(BINDIR)/$$f; \
+		install -m 755 bin/$$f "$$d" && \
+		sed -i 's|^MUSTELA_LIBEXEC=.*|MUSTELA_LIBEXEC=$(LIBEXECDIR)/mustela|' "$$d" && \
+		[ "$$(grep -c '^MUSTELA_LIBEXEC=' "$$d")" = 1 ] || \
+		{ echo "install: bin/$$f: not one line MUSTELA_LIBEXEC=" >&2; exit 1; }; \
+	done
+	for f in $(INST_LIBEXEC); do \
+		case $$(head -c 2 "libexec/mustela/$$f") in \
+			'#!') m=755 ;; *) m=644 ;; esac; \
+		install -D -m $$m "libexec/mustela/$$f" \
+			"$(DESTDIR)$(LIBEXECDIR)/mustela/$$f" || exit 1; \
+	done
+	d=$(DESTDIR)$(LIBEXECDIR)/mustela/minc-lib.sh; paths='/^mustela_paths()/,/^}/'; \
+		sed -i "$$paths"'s|^\( *\)helpers=.*|\1helpers=$(BINDIR) share=$(DATADIR)|' "$$d" && \
+		[ "$$(sed -n "$$paths"p "$$d" | grep -c '^ *helpers=')" = 1 ] || \
+		{ echo "install: minc-lib.sh: not one line helpers= in mustela_paths" >&2; exit 1; }
+	install -m 644 $(addprefix share/seccomp/,$(INST_POLICY)) $(DESTDIR)$(DATADIR)/seccomp
+	for f in $(INST_MAN); do \
+		install -m 644 "share/man/$$f" "$(DESTDIR)$(MANDIR)/$$f" || exit 1; done
+	for f in $(INST_DOC); do \
+		install -D -m 644 "share/doc/$$f" "$(DESTDIR)$(DOCDIR)/$$f" || exit 1; done
+	install -m 644 $(addprefix share/bash-completion/,$(INST_COMPLETION)) \
+		$(DESTDIR)$(COMPLETIONDIR)
+	for h in $(HELPERS); do install -m 644 share/bash-completion/mustela-helpers \
+		$(DESTDIR)$(COMPLETIONDIR)/$$h || exit 1; done
 
 uninstall:
-	for f in $(HELPERS) $(FRONTENDS); do rm -f $(DESTDIR)$(BINDIR)/$$f \
-		$(DESTDIR)$(MANDIR)/man1/$$f.1; done
-	rm -rf $(DESTDIR)$(LIBEXECDIR)/mustela $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(HELPERS) $(INST_FRONTENDS)) \
+		$(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(INST_LIBEXEC)) \
+		$(addprefix $(DESTDIR)$(DATADIR)/seccomp/,$(INST_POLICY)) \
+		$(addprefix $(DESTDIR)$(MANDIR)/,$(INST_MAN)) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(INST_DOC)) \
+		$(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(INST_COMPLETION) $(HELPERS))
+	for d in $(OWN_DIRS); do [ ! -d "$$d" ] || \
+		rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
 
 clean:
 	rm -f $(BINS)
