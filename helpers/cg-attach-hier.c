@@ -199,8 +199,10 @@ int existing(struct cg *cg)
 	int n = 0;
 
 	for (int i = 0; i < cg->n; i++) {
-		cg->h[i].used = cg->h[i].used && access(cg->h[i].dir, F_OK) == 0;
-		n += cg->h[i].used;
+		struct hier *h = &cg->h[i];
+
+		h->used = h->used && access(h->dir, F_OK) == 0;
+		n += h->used;
 	}
 	return n;
 }

@@ -67,18 +67,23 @@ static int read_value(const char *dir, const char *file, const char *field,
 void print_stat(struct cg *cg)
 {
 	const struct stat_key *k;
-	unsigned long long val;
+	unsigned long long val = 0;
 	struct hier *h;
 	size_t i;
+	int rc;
 
 	if (!existing(cg))
 		diex("stat %s: %s", cg->name, strerror(ENOENT));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		k = &keys[i];
 		h = holder(cg, k->ctrl);
-		if (h && !cg->v2 && read_value(h->dir, k->v1, k->field1, &val) == 0)
-			printf("%s %llu\n", k->key, val / k->div1);
-		else if (h && cg->v2 && read_value(h->dir, k->v2, k->field2, &val) == 0)
+		if (!h)
+			rc = -1;
+		else if (cg->v2)
+			rc = read_value(h->dir, k->v2, k->field2, &val);
+		else if ((rc = read_value(h->dir, k->v1, k->field1, &val)) == 0)
+			val /= k->div1;
+		if (rc == 0)
 			printf("%s %llu\n", k->key, val);
 		else
 			printf("%s -\n", k->key);

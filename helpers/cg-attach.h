@@ -24,9 +24,9 @@ struct hier {
 	size_t start;		/* dir[0..start) exists: create from there */
 	int v2;			/* a cgroup2 hierarchy */
 	int optional;		/* hybrid's cgroup2: used only if writable */
-	int used;		/* dir is the cgroup's: made or joined (attach),
-				 * existing (--remove, --pid, --stat) or
-				 * recorded (--sweep) */
+	/* dir is the cgroup's: made or joined (attach), existing (--remove,
+	 * --pid, --stat) or recorded (--sweep) */
+	int used;
 	int created, moved;	/* attach: what a failure undoes */
 };
 
