@@ -35,9 +35,16 @@
 
 #define SYNOPSIS "overlay-mount --lower DIR[:DIR...] (--upper DIR --work DIR" \
 	" | --tmpfs-upper) TARGET [--] prog [args...]"
+#define OPTIONS \
+	"  -l, --lower DIR[:DIR...]  lower layers, the first on top (repeatable)\n" \
+	"  -u, --upper DIR       the writable upper layer (needs --work)\n" \
+	"  -w, --work DIR        overlayfs's work directory, on --upper's mount\n" \
+	"  -t, --tmpfs-upper     a volatile upper layer on a tmpfs on TARGET\n" \
+	"  -h, --help            print this help\n"
 #define MAXOPT 4000	/* what mount(2) copies: one page, minus margin */
 
-/* The new mount API has no glibc wrappers in Debian 12. */
+/* The new mount API by number: musl has no wrappers (glibc has had them
+ * since 2.36). */
 static int fsopen_(const char *fs) { return syscall(SYS_fsopen, fs, 0); }
 static int fsconfig_(int fd, unsigned int cmd, const char *key,
 		     const char *val)
@@ -113,6 +120,49 @@ static int mount_relative(const char *lower, const char *opts_tail,
 	return rc;
 }
 
+/* The mount a path is on: name_to_handle_at(2) reports its id beside the
+ * handle (asked for none: it fails with EOVERFLOW, the id filled in). */
+static int mount_id(const char *path)
+{
+	struct file_handle fh = { .handle_bytes = 0 };
+	int id = -1;
+
+	if (name_to_handle_at(AT_FDCWD, path, &fh, &id, 0) < 0 &&
+	    errno != EOVERFLOW)
+		return -1;
+	return id;
+}
+
+/* The kernel refuses a work directory with EINVAL, its reason only in its
+ * log (see the overlayfs documentation): when it is on another mount than
+ * the upper directory, or one of the two contains the other. Say which. */
+static void mount_failed(const char *target, const char *upper,
+			 const char *work) __attribute__((noreturn));
+static void mount_failed(const char *target, const char *upper,
+			 const char *work)
+{
+	char u[PATH_MAX], w[PATH_MAX];
+	int err = errno, up, wk;
+	size_t n;
+
+	if (err != EINVAL || !upper)
+		die("mount overlay on %s", target);
+	up = mount_id(upper);
+	wk = mount_id(work);
+	if (up >= 0 && wk >= 0 && up != wk)
+		diex("mount overlay on %s: the work directory %s is not on "
+		     "the upper directory's mount (file system)", target, work);
+	n = realpath(upper, u) && realpath(work, w) ?
+		(strlen(u) < strlen(w) ? strlen(u) : strlen(w)) : 0;
+	if (n && strncmp(u, w, n) == 0 && (!u[n] || u[n] == '/') &&
+	    (!w[n] || w[n] == '/'))
+		diex("mount overlay on %s: the work directory %s and the "
+		     "upper directory %s must be separate, neither inside "
+		     "the other", target, work, upper);
+	errno = err;
+	die("mount overlay on %s", target);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -144,13 +194,18 @@ int main(int argc, char **argv)
 		case 'u': upper = optarg; break;
 		case 'w': work = optarg; break;
 		case 't': tmpfs = 1; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
-	if (!lower || optind >= argc || (tmpfs && (upper || work)) ||
-	    (!upper != !work))
+	if (tmpfs && (upper || work))
+		diex("--tmpfs-upper excludes --upper and --work");
+	if (upper && !work)
+		diex("--upper needs --work");
+	if (work && !upper)
+		diex("--work needs --upper");
+	if (!lower || optind >= argc)
 		usage(SYNOPSIS, EXIT_SELF);
 	target = argv[optind++];
 	argv = prog_argv(argc, argv, optind, SYNOPSIS);
@@ -182,16 +237,18 @@ int main(int argc, char **argv)
 		if (!all)
 			die("malloc");
 		snprintf(all, len, "lowerdir=%s%s", lower, opts);
-		if (mount("overlay", target, "overlay", 0, all) < 0)
-			die("mount overlay on %s", target);
+		if (mount("overlay", target, "overlay", 0, all) < 0) {
+			mount_failed(target, upper, work);
+		}
 	} else {
 		char *copy = strdup(lower);
 
 		if (!copy)
 			die("strdup");
 		if (mount_by_layer(copy, upper, work, target) < 0 &&
-		    mount_relative(lower, opts, target) < 0)
-			die("mount overlay on %s", target);
+		    mount_relative(lower, opts, target) < 0) {
+			mount_failed(target, upper, work);
+		}
 	}
 	exec_or_die(argv);
 }

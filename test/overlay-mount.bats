@@ -39,6 +39,39 @@ om() {
 
 @test "overlay-mount: --upper without --work is a usage error" {
   run -125 overlay-mount --lower "$T/l1" --upper "$T/up" "$T/mnt" true
+  assert_output "overlay-mount: --upper needs --work"
+  run -125 overlay-mount --lower "$T/l1" --work "$T/wk" "$T/mnt" true
+  assert_output "overlay-mount: --work needs --upper"
+  run -125 overlay-mount --lower "$T/l1" --tmpfs-upper --work "$T/wk" "$T/mnt" true
+  assert_output "overlay-mount: --tmpfs-upper excludes --upper and --work"
+}
+
+@test "overlay-mount: -h has a line for every option" {
+  local o
+  run -0 overlay-mount -h
+  assert_line --index 0 --partial 'overlay-mount: usage: overlay-mount --lower DIR'
+  for o in lower upper work tmpfs-upper help; do
+    assert_line --regexp "^  -[a-z], --$o( |$)"
+  done
+}
+
+@test "overlay-mount: an unusable work directory is said why, not EINVAL" {
+  # on another mount than the upper directory (as a script would run it)
+  mkdir "$T/other"
+  run -125 unshare -m sh -c "mount -t tmpfs tmpfs '$T/other' && mkdir '$T/other/wk' &&
+    exec overlay-mount --lower '$T/l1' --upper '$T/up' --work '$T/other/wk' '$T/mnt' -- true"
+  assert_output "overlay-mount: mount overlay on $T/mnt: the work directory $T/other/wk is not on the upper directory's mount (file system)"
+  # inside the upper directory, or the same
+  mkdir "$T/up/wk"
+  run -125 om --lower "$T/l1" --upper "$T/up" --work "$T/up/wk" "$T/mnt" -- true
+  assert_output "overlay-mount: mount overlay on $T/mnt: the work directory $T/up/wk and the upper directory $T/up must be separate, neither inside the other"
+  run -125 om --lower "$T/l1" --upper "$T/up" --work "$T/up" "$T/mnt" -- true
+  assert_output "overlay-mount: mount overlay on $T/mnt: the work directory $T/up and the upper directory $T/up must be separate, neither inside the other"
+  # a work directory that is not empty is taken (the kernel cleans its own)
+  rmdir "$T/up/wk"
+  echo x >"$T/wk/junk"
+  run -0 om --lower "$T/l1" --upper "$T/up" --work "$T/wk" "$T/mnt" -- cat "$T/mnt/a"
+  assert_output one
 }
 
 @test "overlay-mount: a missing lower directory is named in the error" {
