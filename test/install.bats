@@ -117,8 +117,13 @@ $expected" ;; esac
   assert_output "$(sort <<<"$expected")"
   run -0 env PATH=/usr/sbin:/usr/bin:/sbin:/bin "$b/marten" --help
   assert_line --index 0 --partial 'marten'
+  # marten's backends use the installed layer helpers
+  run -0 env PATH=/usr/sbin:/usr/bin:/sbin:/bin MUSTELA_DIR="$T/store" \
+    MINC_DEBUG=1 "$b/marten" import "$R" inst-test
+  assert_output --partial "$b/layer-pack"
+  refute_output --partial "$TOP"
   run -0 env PATH=/usr/sbin:/usr/bin:/sbin:/bin MUSTELA_DIR="$T/store" "$b/marten" li
-  assert_output $'ID\tSIZE\tNAME'
+  assert_line --regexp $'^[0-9a-f]{12}\t.*\tinst-test:latest$'
   run -0 make -s -C "$TOP" uninstall "${dirs[@]}"
   run -0 find "$T/x" "$T/y" "$T/z" "$T/w" "$T/p" ! -type d
   assert_output ''
