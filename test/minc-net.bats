@@ -442,3 +442,21 @@ PY
   assert_output --partial 'mraw0@mraw1'
   assert_equal "$(leftovers "$a")" ""
 }
+
+@test "minc-net: --explain -n dens -p changes nothing; pasted, it serves the port and leaves nothing" {
+  before=$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list)
+  run -0 in_h minc --explain -r "$R" -n dens -p 8080:80 sh -c 'httpd -p 80 -h /etc; echo ready; sleep 3'
+  assert_equal "$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list)" "$before"
+  assert_line --index 0 --partial 'minc-net up "mustela-$$" minc'
+  assert_line --partial 'minc-net down "mustela-$$"'
+  # nsenter executes into sh: $! is the pasting shell, $$ in the chain
+  nsenter --net="/run/netns/$H" sh -c "$output" >"$T/out" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  wait_for grep -q ready "$T/out"
+  run -0 in_h wget -q -O - http://127.0.0.1:8080/hostname
+  assert_output minc
+  # the container ends; the pasted chain takes its network down
+  wait "$pid"
+  assert_equal "$(leftovers "mustela-$pid")" ""
+}

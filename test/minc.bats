@@ -516,3 +516,104 @@ cgroup_file() {
   assert_output 'minc: --cgroup-parent rel: not an absolute path'
   for d in "/sys/fs/cgroup$p" /sys/fs/cgroup/*"$p"; do [ ! -d "$d" ] || rmdir "$d"; done
 }
+
+# host_state: what a run may leave on the host (for --explain: nothing)
+host_state() {
+  find /run/mustela "$T" 2>/dev/null | grep -v '^/run/mustela/net/lock$' | sort
+  find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*' 2>/dev/null | sort
+  ls -d /tmp/minc.* 2>/dev/null || :
+  ip netns list
+  wc -l </proc/self/mountinfo
+}
+
+# an image of the test rootfs in a store of the test's own
+image_setup() {
+  export MUSTELA_DIR=$T/store
+  marten import "$R" img >/dev/null 2>&1
+}
+
+@test "minc: --explain changes nothing on the host, whatever the mode" {
+  image_setup
+  before=$(host_state)
+  run -0 minc --explain -r "$R" true
+  run -0 minc --explain -k -r "$R" true
+  run -0 minc --explain -t "$T/new" -r "$R" true
+  run -0 minc --explain -r img true
+  run -0 minc --explain -t "$T/new" -r img true
+  run -0 minc --explain -r "$R" --pid-max 8 --mem-limit 64M true
+  run -0 minc --explain -B -r img true
+  run -0 minc --explain -r "$R" --name fresh-name-$$ --user 1000 true
+  run -0 minc --explain -r "$R" -n true
+  assert_equal "$(host_state)" "$before"
+  [ ! -e "/run/mustela/etc/fresh-name-$$.hosts" ]
+}
+
+@test "minc: --explain pasted runs the container with limits and cleans up after itself" {
+  run -0 --separate-stderr minc --explain -r "$R" --pid-max 8 sh -c 'echo started; sleep 1'
+  [[ "$output" == *'cg-attach --sweep'* ]]
+  before=$(find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*' | sort; ls /run/mustela/cg)
+  sh -c "$output" >"$T/out" &
+  pid=$!
+  until [ -s "$T/out" ]; do sleep 0.05; done
+  assert_equal "$(cat /sys/fs/cgroup/pids/mustela-$pid/pids.max /sys/fs/cgroup/*/*/mustela-$pid/pids.max 2>/dev/null)" 8
+  wait "$pid"
+  assert_equal "$(cat "$T/out")" started
+  assert_equal "$(find /sys/fs/cgroup -maxdepth 4 -name 'mustela-*' | sort; ls /run/mustela/cg)" "$before"
+}
+
+@test "minc: --explain pasted, with -t DIR and with an image: same container, no leftovers" {
+  image_setup
+  run -0 sh -c "$(minc --explain -t "$T/c" -r "$R" sh -c 'echo pasted >/f; cat /f')"
+  assert_output pasted
+  assert_file_exists "$T/c/storage/f"
+  run -0 minc -t "$T/c" -r "$R" cat /f
+  assert_output pasted
+  run -0 sh -c "$(minc --explain -r img sh -c 'hostname; echo x >/g')"
+  c=$(ls "$MUSTELA_DIR/containers")
+  assert_equal "${#c}" 32
+  assert_output "${c:0:12}"
+  assert_file_exists "$MUSTELA_DIR/containers/$c/storage/g"
+  run -0 marten lc
+  assert_output --partial "${c:0:12}"
+}
+
+@test "minc: --explain prints absolute paths, one line per link, in run order" {
+  cd /
+  run -0 minc --explain -r "$R" --pid-max 8 true
+  assert_line --partial "$TOP/helpers/cg-attach --name"
+  run -0 grep -c -- ' -- \\$' <<<"$output"
+  assert_output 5
+  run -0 sh -c "minc --explain -r '$R' true | grep -o '^ *[^ ]*' | sed 's/^ *//; s,.*/,,'"
+  assert_output "$(printf '%s\n' exec ns-enter overlay-mount pivot cap-drop 3)"
+}
+
+@test "minc: SHELL that names a command runs it from the container's PATH; no command waits for no stdin" {
+  run -0 timeout 20 env SHELL=ps minc --net -r "$R"
+  assert_line --index 0 --regexp '^PID +USER'
+  run -0 timeout 20 env SHELL=/nonexistent minc -r "$R" </dev/null
+  assert_output ''
+}
+
+@test "minc: -t DIR with -r IMAGE keeps the writes in DIR; -k -t is -t; -t UUID runs a stored container again" {
+  image_setup
+  run -0 minc -k -t "$T/d" -r img sh -c 'echo one >/one'
+  assert_file_exists "$T/d/storage/one"
+  run -0 --separate-stderr minc -r img sh -c 'echo two >/two'
+  id=${stderr#minc: container }
+  run -0 minc -t "$id" cat /two
+  assert_output two
+  run -0 minc -t "$id" sh -c 'hostname; ls /one 2>&1 || :'
+  assert_line --index 0 "${id:0:12}"
+  assert_line --index 1 --partial 'No such file'
+}
+
+@test "minc: a stored container's /etc/hosts and hostname live in its directory, not in /run/mustela/etc" {
+  image_setup
+  before=$(ls /run/mustela/etc)
+  run -0 --separate-stderr minc -r img cat /etc/hostname /etc/hosts
+  id=${stderr#minc: container }
+  assert_line --index 0 "${id:0:12}"
+  assert_line --partial "127.0.1.1	${id:0:12}"
+  assert_file_exists "$MUSTELA_DIR/containers/$id/hosts"
+  assert_equal "$(ls /run/mustela/etc)" "$before"
+}
