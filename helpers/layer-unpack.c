@@ -291,15 +291,12 @@ static char *clean(const char *entry, const char *name)
 
 /* The only way a directory is opened: beneath dir, never through a
  * symlink, a magic link or a mount point (see openat2(2)). */
-static int openat2_(int dir, const char *path)
+static int open_beneath(int dir, const char *path)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-
-	return syscall(SYS_openat2, dir, *path ? path : ".", &how, sizeof(how));
+	return openat2_(dir, *path ? path : ".",
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
 static void die_path(const char *entry, const char *dir)
@@ -318,7 +315,7 @@ static int open_dir(int root, char *dir, const char *entry, int create)
 	char *p, *slash;
 	int fd, next;
 
-	fd = openat2_(root, dir);
+	fd = open_beneath(root, dir);
 	if (fd >= 0 || errno != ENOENT || !create) {
 		if (fd < 0)
 			die_path(entry, dir);
@@ -331,9 +328,9 @@ static int open_dir(int root, char *dir, const char *entry, int create)
 		slash = strchr(p, '/');
 		if (slash)
 			*slash = '\0';
-		next = openat2_(fd, p);
+		next = open_beneath(fd, p);
 		if (next < 0 && errno == ENOENT && mkdirat(fd, p, 0755) == 0)
-			next = openat2_(fd, p);
+			next = open_beneath(fd, p);
 		if (slash)
 			*slash = '/';
 		if (next < 0)
@@ -470,7 +467,7 @@ static void unpack(int root, struct entry *e, int plain, struct dirtime **dt,
 		if (*base && !make_room(dir, base, e->path, 1) &&
 		    mkdirat(dir, base, 0700) < 0)
 			die("%s: mkdir", e->path);
-		fd = *base ? openat2_(dir, base) : dup(dir);
+		fd = *base ? open_beneath(dir, base) : dup(dir);
 		if (fd < 0)
 			die_path(e->path, e->path);
 		*dt = reallocarray(*dt, *ndt + 1, sizeof(**dt));
@@ -576,7 +573,7 @@ int main(int argc, char **argv)
 		struct timespec ts[2] = { { 0, UTIME_OMIT }, dt[i].t };
 
 		/* a later entry may have replaced it: then it is not ours */
-		fd = openat2_(root, dt[i].path);
+		fd = open_beneath(root, dt[i].path);
 		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR ||
 			       errno == ELOOP))
 			continue;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -242,11 +245,84 @@ unsigned long long cap_mask(const char *list, int ncap, const char *what)
 	return mask;
 }
 
+/* By number: neither musl nor glibc 2.36 has openat2(). */
+int openat2_(int dir, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = { .flags = (unsigned)flags, .resolve = resolve };
+
+	return (int)syscall(SYS_openat2, dir, path, &how, sizeof(how));
+}
+
+/* The missing end of a chain of symlinks from path, in buf; NULL if path
+ * is missing itself or is no symlink (or the chain does not end). */
+static const char *missing_end(const char *path, char *buf, size_t size)
+{
+	char link[PATH_MAX], *slash;
+	struct stat st;
+	size_t off;
+	int n;
+
+	if (snprintf(buf, size, "%s", path) >= (int)size)
+		return NULL;
+	for (int i = 0; i < 40; i++) {
+		if (lstat(buf, &st) < 0)
+			return i && errno == ENOENT ? buf : NULL;
+		if (!S_ISLNK(st.st_mode))
+			return NULL;
+		n = (int)readlink(buf, link, sizeof(link) - 1);
+		if (n < 0)
+			return NULL;
+		link[n] = '\0';
+		/* a relative target is relative to the link's directory */
+		slash = strrchr(buf, '/');
+		off = link[0] == '/' || !slash ? 0 : (size_t)(slash + 1 - buf);
+		if (off + (size_t)n >= size)
+			return NULL;
+		strcpy(buf + off, link);
+	}
+	return NULL;
+}
+
+/* exec said ENOENT: a program that is there as a dangling symlink (what a
+ * rootfs made with busybox --install -s holds: links to host paths) is
+ * named with the path it lacks. A name without a slash: the first one on
+ * PATH that exists, as execvp(3) tried it. */
+static int explain_missing(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *e, *end;
+	char cand[PATH_MAX], buf[PATH_MAX];
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		end = missing_end(name, buf, sizeof(buf));
+		if (end)
+			warnx_("exec %s: dangling symlink to %s", name, end);
+		return end != NULL;
+	}
+	for (p = path ? path : "/usr/local/bin:/bin:/usr/bin"; ; p = e + 1) {
+		e = strchrnul(p, ':');
+		if (snprintf(cand, sizeof(cand), "%.*s/%s", (int)(e - p), p,
+			     name) < (int)sizeof(cand) &&
+		    lstat(cand, &st) == 0) {
+			end = missing_end(cand, buf, sizeof(buf));
+			if (end)
+				warnx_("exec %s (%s): dangling symlink to %s",
+				       name, cand, end);
+			return end != NULL;
+		}
+		if (!*e)
+			return 0;
+	}
+}
+
 static void exec_failed(const char *name) __attribute__((noreturn));
 static void exec_failed(const char *name)
 {
 	int err = errno;
 
+	if (err == ENOENT && explain_missing(name))
+		exit(EXIT_NOTFOUND);
+	errno = err;
 	warn_("exec %s", name);
 	exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }

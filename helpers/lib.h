@@ -1,7 +1,8 @@
 /* lib - the only code shared by the mustela helpers
  *
  * Program name, error messages (name: what: reason), usage, number and size
- * parsing, exec-or-die with the 126/127 contract, and wait-and-propagate.
+ * parsing, capability names, openat2, exec-or-die with the 126/127 contract
+ * (a dangling symlink said so), and wait-and-propagate.
  */
 #ifndef MUSTELA_LIB_H
 #define MUSTELA_LIB_H
@@ -54,6 +55,11 @@ const char *cap_name(int cap);
  * capabilities; an unknown one is fatal: "[WHAT: ]unknown capability: X". */
 unsigned long long cap_mask(const char *list, int ncap, const char *what);
 
+/* openat(2) resolving path as resolve says (RESOLVE_* of openat2(2)). */
+int openat2_(int dir, const char *path, int flags, unsigned long long resolve);
+
+/* Exec-or-die: 127 not found (said why when prog is a dangling symlink),
+ * 126 not executable. */
 void exec_or_die(char **argv) __attribute__((noreturn));
 void execfd_or_die(int fd, char **argv) __attribute__((noreturn));
 int wait_status(pid_t pid);
