@@ -37,6 +37,19 @@
 #include "lib.h"
 
 #define SYNOPSIS "pivot [options] NEWROOT [--] prog [args...]"
+#define OPTIONS \
+	"  -p, --proc            mount a new proc on NEWROOT/proc\n" \
+	"  -d, --dev             a minimal /dev: six devices, pts, shm, on a tmpfs\n" \
+	"  -s, --sys             mount a read-only sysfs on /sys\n" \
+	"  -t, --tmp             mount a tmpfs on /tmp\n" \
+	"  -b, --bind SRC:DST[:ro]  bind host SRC on DST in NEWROOT (repeatable)\n" \
+	"  -m, --mask PATH       hide PATH under /dev/null or an empty tmpfs (repeatable)\n" \
+	"  -r, --ro PATH         make PATH read-only (repeatable)\n" \
+	"  -R, --readonly        make the new root read-only\n" \
+	"  -w, --workdir DIR     the working directory after the switch\n" \
+	"  -x, --exec-from-host  open prog on the host, execute it after the switch\n" \
+	"  -k, --keep-fd N       leave descriptor N open for prog (repeatable)\n" \
+	"  -h, --help            print this help\n"
 
 /* Open PATH inside the root as an O_PATH descriptor: "..", absolute paths and
  * symlinks stop at the root, magic links are refused (see openat2(2)). With
@@ -44,13 +57,12 @@
  * parents as directories); a dangling symlink is followed, inside the root. */
 static int in_root(int root, const char *path, int mk, int depth)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	const unsigned long long how = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 	char dir[PATH_MAX], link[PATH_MAX], *name;
 	int fd, rc;
 	size_t n;
 
-	fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
+	fd = openat2_(root, path, O_PATH | O_CLOEXEC, how);
 	if (fd >= 0 || errno != ENOENT || !mk)
 		return fd;
 	if (depth > 40)
@@ -87,7 +99,7 @@ static int in_root(int root, const char *path, int mk, int depth)
 	close(fd);
 	if (rc < 0)
 		return -1;
-	return syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return openat2_(root, path, O_PATH | O_CLOEXEC, how);
 }
 
 /* A new filesystem on PATH inside the root (created if missing). mount(2)
@@ -196,7 +208,7 @@ static void make_dev(int root)
 	struct stat st;
 	int dev, rc;
 
-	/* The tmpfs, then the host's devices bound on empty files in it. */
+	/* The tmpfs, then the devices in it, made as the host has them. */
 	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=755,size=64k") < 0)
 		die("mount tmpfs on /dev");
 	dev = in_root(root, "/dev", 0, 0);
@@ -320,7 +332,7 @@ int main(int argc, char **argv)
 			if (fcntl((int)n, F_SETFD, 0) < 0)
 				die("keep-fd %lu", n);
 			break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

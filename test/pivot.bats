@@ -31,7 +31,34 @@ pv_pid() {
 
 @test "pivot: -h prints the usage on stdout, exit 0" {
   run -0 pivot -h
-  assert_output 'pivot: usage: pivot [options] NEWROOT [--] prog [args...]'
+  assert_line --index 0 'pivot: usage: pivot [options] NEWROOT [--] prog [args...]'
+}
+
+@test "pivot: -h has a line for every option" {
+  local o
+  run -0 pivot -h
+  for o in proc dev sys tmp bind mask ro readonly workdir exec-from-host keep-fd help; do
+    assert_line --regexp "^  -[a-zA-Z], --$o( |$)"
+  done
+}
+
+@test "pivot: a dangling symlink in the new root is said so, not ENOENT, 127" {
+  # a root made with busybox --install -s: links to a host path it lacks
+  mkdir -p "$T/r/bin" "$T/r/usr/bin"
+  ln -s /usr/bin/busybox "$T/r/bin/sh"
+  ln -s busybox "$T/r/bin/ash"
+  ln -s ../usr/bin/nope "$T/r/bin/busybox"
+  run -127 unshare -m pivot "$T/r" -- /bin/sh -c true
+  assert_output "pivot: exec /bin/sh: dangling symlink to /usr/bin/busybox"
+  # found on PATH (the new root's), through a chain of links
+  run -127 env PATH=/bin /usr/bin/unshare -m "$TOP/helpers/pivot" "$T/r" -- ash
+  assert_output "pivot: exec ash (/bin/ash): dangling symlink to /bin/../usr/bin/nope"
+  # the next link of the chain says it of its own program
+  run -127 unshare -m pivot -x "$T/r" -- cap-drop -- /bin/sh
+  assert_output "cap-drop: exec /bin/sh: dangling symlink to /usr/bin/busybox"
+  # a program that is simply missing stays ENOENT
+  run -127 unshare -m pivot "$T/r" -- /bin/nope
+  assert_output "pivot: exec /bin/nope: No such file or directory"
 }
 
 @test "pivot: no program, no NEWROOT, unknown option: usage errors, 125" {
