@@ -28,7 +28,42 @@ setup() {
 
 teardown() {
   registry_stop
+  bg_teardown
   rm -rf "$T"
+}
+
+# minc -B [OPTIONS] -r IMAGE CMD...: a stored container in the background.
+# Sets cid (its ID), pid (its pid 1, once marten ps lists it) and
+# supervisor (minc's background job, the parent of pid 1's ns-enter),
+# whose end bg_teardown waits for (the container's cgroup goes then).
+bg_run() {
+  local i
+  minc -B "$@" 2>"$T/minc.err"
+  cid=$(sed -n 's/^minc: container //p' "$T/minc.err")
+  for i in $(seq 200); do
+    pid=$(marten ps -l | awk -F '\t' -v c="$cid" '$1 == c { print $3 }')
+    [ -z "$pid" ] || break
+    sleep 0.05
+  done
+  [ -n "$pid" ]
+  supervisor=$(ps -o ppid= -p "$(ps -o ppid= -p "$pid")" | tr -d ' ')
+  echo "$supervisor" >>"$T/supervisors"
+}
+
+# Stop what bg_run started and is still running, then wait for minc's
+# background jobs to end.
+bg_teardown() {
+  local c p
+  [ -d "${T:-}" ] || return 0
+  for c in "$MUSTELA_DIR"/containers/*/pid; do
+    [ -e "$c" ] || continue
+    c=${c%/pid}
+    marten stop --time 0 "${c##*/}" || true
+  done
+  [ -f "$T/supervisors" ] || return 0
+  for p in $(cat "$T/supervisors"); do
+    while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+  done
 }
 
 podman_() {
@@ -750,4 +785,168 @@ repository:t/x:pull'
   done
   assert_equal "$(ls "$MUSTELA_DIR/tmp")" ''
   image_tree l3 "$T/mnt" | diff - "$FX/layered.tree"
+}
+
+@test "marten ps, exec, stop: bad input says what is wrong (exec: 125, the others: 1)" {
+  run -1 marten ps extra
+  assert_output 'marten: usage: marten ps [-l]'
+  run -1 marten ps -x
+  assert_output 'marten: ps: unknown option: -x'
+  run -125 marten exec
+  assert_output 'marten: usage: marten exec ID CMD [ARGS...]'
+  run -125 marten exec -x abc true
+  assert_output 'marten: exec: unknown option: -x'
+  run -125 marten exec abc
+  assert_output 'marten: exec abc: no command (usage: marten exec ID CMD [ARGS...])'
+  run -125 marten exec nosuch true
+  assert_output 'marten: container not found: nosuch'
+  run -1 marten stop
+  assert_output 'marten: usage: marten stop [--time S] ID...'
+  run -1 marten stop nosuch
+  assert_output 'marten: container not found: nosuch'
+  run -1 marten stop abc --time
+  assert_output 'marten: --time: option requires an argument'
+  for t in x -1 1.5 010; do
+    run -1 marten stop --time "$t" abc
+    assert_output "marten: stop: --time: not a number of seconds: $t"
+  done
+  # a kept container that does not run: exec refuses, stop has nothing to do
+  marten import "$(rootfs)" base >/dev/null
+  cid=$(fake_container base true)
+  run -125 marten exec "${cid:0:8}" true
+  assert_output "marten: exec ${cid:0:8}: container not running"
+  run -0 marten stop "$cid"
+  assert_output ''
+  # a stale pid file whose pid is now another process's: not the container
+  # (not pid 1 of a namespace, not on its overlay), and left alone
+  sleep 60 &
+  other=$!
+  echo "$other" >"$MUSTELA_DIR/containers/$cid/pid"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: container not running"
+  run -0 marten ps
+  assert_output "ID	IMAGE	PID	NAME	COMMAND"
+  run -0 marten stop --time 0 "$cid"
+  kill -0 "$other"
+  kill "$other"
+  rm "$MUSTELA_DIR/containers/$cid/pid"
+}
+
+@test "marten ps, exec, stop: a minc -B container, entered and stopped by its ID" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  bg_run --pid-max 64 -r base sleep 1000
+  run -0 marten ps
+  assert_output "ID	IMAGE	PID	NAME	COMMAND
+${cid:0:12}	base:latest	$pid	-	sleep 1000"
+  marten rename "$cid" web
+  run -0 marten ps -l
+  assert_line --index 1 "$cid	base:latest	$pid	web	sleep 1000"
+  # the image's environment and working directory, the container's name
+  run -0 --separate-stderr marten exec web sh -c 'echo "$FOO"; pwd; hostname'
+  assert_output "bar
+/home/user
+${cid:0:12}"
+  # stdin, and the status of the program: its own, 126, 127, 128+N
+  run -0 --separate-stderr marten exec "${cid:0:6}" cat <<<'to stdin'
+  assert_output 'to stdin'
+  run -3 marten exec web sh -c 'exit 3'
+  run -127 --separate-stderr marten exec web nosuch
+  assert_equal "$stderr" 'seccomp-load: exec nosuch: No such file or directory'
+  run -126 --separate-stderr marten exec web /etc/keep
+  assert_equal "$stderr" 'seccomp-load: exec /etc/keep: Permission denied'
+  run -137 marten exec web sh -c 'kill -KILL $$'
+  # seen from the host, a process exec started is where pid 1 is: the same
+  # namespaces, root, cgroups, capabilities, ids, no_new_privs, seccomp;
+  # no descriptor of the caller's (7) or of the helpers is open in it
+  local n=$((7000 + RANDOM % 2000)) p ns
+  marten exec web sleep "$n" 7<"$T/outside/file" &
+  for _ in $(seq 100); do p=$(pgrep -fx "sleep $n") && break; sleep 0.05; done
+  for ns in mnt uts ipc pid net cgroup; do
+    assert_equal "$(readlink "/proc/$p/ns/$ns")" "$(readlink "/proc/$pid/ns/$ns")"
+  done
+  assert_equal "$(stat -L -c %d:%i "/proc/$p/root")" "$(stat -L -c %d:%i "/proc/$pid/root")"
+  assert_equal "$(cat "/proc/$p/cgroup")" "$(cat "/proc/$pid/cgroup")"
+  grep -q ':/.*mustela-[0-9]*$' "/proc/$p/cgroup"
+  assert_equal "$(grep -E '^(Uid|Gid|Groups|Cap...|NoNewPrivs|Seccomp|Seccomp_filters):' "/proc/$p/status")" \
+    "$(grep -E '^(Uid|Gid|Groups|Cap...|NoNewPrivs|Seccomp|Seccomp_filters):' "/proc/$pid/status")"
+  grep -qx 'Seccomp:	2' "/proc/$p/status"
+  run -0 ls "/proc/$p/fd"
+  refute_line 7
+  for f in "/proc/$p/fd"/*; do
+    case "$(readlink "$f")" in
+      *"$T/outside/file" | */cap-drop | */seccomp-load | */default.policy) false ;;
+    esac
+  done
+  # stop: SIGTERM, which sleep as pid 1 ignores, then SIGKILL after --time
+  SECONDS=0
+  run -0 marten stop web --time 2
+  [ "$SECONDS" -ge 2 ] && [ "$SECONDS" -lt 6 ]
+  run -137 wait "$!" # the exec'd sleep went with its container
+  run -0 marten ps
+  assert_output "ID	IMAGE	PID	NAME	COMMAND"
+  run -125 marten exec web true
+  assert_output 'marten: exec web: container not running'
+  # gone: its mounts too, so it can be removed at once
+  run -0 marten rm web
+  run -1 marten stop web
+  assert_output 'marten: container not found: web'
+}
+
+@test "marten exec: as the container's user (no capabilities, no_new_privs), or privileged (all, no seccomp)" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  bg_run -r base --user 1000:1000 sleep 1000
+  run -0 --separate-stderr marten exec "$cid" sh -c 'id -u; id -g; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status'
+  assert_output "1000
+1000
+$(grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$pid/status")"
+  assert_line 'CapEff:	0000000000000000'
+  assert_line 'NoNewPrivs:	1'
+  bg_run -r base --privileged sleep 1000
+  run -0 --separate-stderr marten exec "$cid" grep -E '^(CapEff|CapBnd|Seccomp):' /proc/self/status
+  assert_output "$(grep -E '^(CapEff|CapBnd|Seccomp):' "/proc/$pid/status")"
+  assert_line 'Seccomp:	0'
+  assert_line "CapBnd:	$(grep '^CapBnd:' /proc/self/status | cut -f2)"
+  # nothing is guessed: without its confine file, exec refuses
+  local f=$MUSTELA_DIR/containers/$cid/confine
+  mv "$f" "$T/confine"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: $f: No such file"
+  printf 'seccomp unconfined\n' >"$f"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: $f: no caps line"
+  printf 'caps all\n' >"$f"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: $f: no seccomp line"
+  printf 'caps all\nseccomp %s\n' "$T/none" >"$f"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: seccomp profile $T/none: No such file"
+  printf 'caps all\nuser 1000\nseccomp unconfined\n' >"$f"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: $f: bad user: 1000"
+  printf 'caps all\nuser 0:0\ngroups 1,x\nseccomp unconfined\n' >"$f"
+  run -125 marten exec "$cid" true
+  assert_output "marten: exec $cid: $f: bad groups: 1,x"
+  printf 'caps nosuch\nseccomp unconfined\n' >"$f"
+  run -125 marten exec "$cid" true
+  assert_output 'cap-drop: unknown capability: nosuch'
+  mv "$T/confine" "$f"
+}
+
+@test "marten stop: SIGTERM first; a program that handles it (or minc --init) ends without the SIGKILL" {
+  marten import oci:"$FX/oci":base base >/dev/null
+  bg_run -r base sh -c 'trap "exit 7" TERM; while :; do sleep 1; done'
+  SECONDS=0
+  run -0 marten stop "$cid"
+  [ "$SECONDS" -lt 5 ]
+  for _ in $(seq 100); do [ -e "$MUSTELA_DIR/containers/$cid/status" ] && break; sleep 0.05; done
+  assert_equal "$(cat "$MUSTELA_DIR/containers/$cid/status")" 7
+  # --init: pid 1 is ns-enter's init; ps shows the program it started
+  bg_run --init -r base sleep 1000
+  run -0 marten ps
+  assert_line --index 1 "${cid:0:12}	base:latest	$pid	-	sleep 1000"
+  SECONDS=0
+  run -0 marten stop "$cid"
+  [ "$SECONDS" -lt 5 ]
+  for _ in $(seq 100); do [ -e "$MUSTELA_DIR/containers/$cid/status" ] && break; sleep 0.05; done
+  assert_equal "$(cat "$MUSTELA_DIR/containers/$cid/status")" 143
 }

@@ -21,7 +21,12 @@
 #                      REPOSITORY@DIGEST
 #   containers/ID/     a kept container, made by minc: image (the image
 #                      ID), root/ storage/ (the overlay upper) work/, and
-#                      name (set by marten rename)
+#                      name (set by marten rename). While minc -B runs it:
+#                      pid (the host pid of its pid 1) and confine ("KEY
+#                      VALUE" lines: caps LIST, user UID:GID, groups LIST,
+#                      nnp 1, seccomp PATH|unconfined), what marten exec
+#                      gives a process it starts in it; status once it
+#                      ended
 #   empty/             the lower layer of an image without layers
 #   tmp/PID.*          work in progress, swept once PID is gone
 #   lock, names.lock   flock(1) locks: adding takes lock shared, removing
@@ -212,6 +217,44 @@ resolve_container() { # REF: set container_id from a name or an ID
     d=${d%/} container_id=${d##*/}
   done
   [ -n "$container_id" ] || die "container not found: $1"
+}
+
+container_about() { # ID: set about_image (the image's first name, else its
+  # short ID, else -) and about_name (the container's name, else -)
+  about_image='' about_name=''
+  set -- "$store/containers/$1"
+  [ ! -f "$1/image" ] || read -r about_image <"$1/image" || true
+  [ ! -f "$1/name" ] || read -r about_name <"$1/name" || true
+  if [ -n "$about_image" ] && [ -f "$store/names" ]; then
+    set -- "$about_image" "$(image_names "$about_image")"
+    about_image=${2%%"$NL"*}
+    [ -n "$about_image" ] || about_image=$(printf '%.12s' "$1")
+  fi
+  about_image=${about_image:--} about_name=${about_name:--}
+}
+
+# shellcheck disable=SC2034 # container_pid: for the callers
+container_pid() { # ID: set container_pid to the host pid of the running
+  # container's pid 1 (minc -B writes it to containers/ID/pid), or fail.
+  # Pids are reused: the process must still be a pid 1 (the last of its
+  # NSpid) whose root is this container's overlay.
+  container_pid='' p='' nspid=''
+  { read -r p || :; } 2>/dev/null <"$store/containers/$1/pid" || return 1
+  case "$p" in '' | *[!0-9]*) return 1 ;; esac
+  while read -r k v; do
+    [ "$k" != NSpid: ] || nspid=$v
+  done 2>/dev/null <"/proc/$p/status" || return 1
+  case "$nspid" in ?*[[:space:]]1) ;; *) return 1 ;; esac
+  while read -r _ _ _ _ mnt rest; do
+    [ "$mnt" = / ] || continue
+    case "$rest" in
+      *" - overlay "*"upperdir="*"/containers/$1/storage,"* | \
+        *" - overlay "*"upperdir="*"/containers/$1/storage")
+        container_pid=$p
+        return 0 ;;
+    esac
+  done 2>/dev/null <"/proc/$p/mountinfo"
+  return 1
 }
 
 running_containers() { # print the IDs of containers whose overlay is mounted
