@@ -36,6 +36,14 @@
 
 #define SYNOPSIS "cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]" \
 	" [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]"
+#define OPTIONS \
+	"  -k, --keep LIST      keep only these capabilities (names, or all)\n" \
+	"  -d, --drop LIST      remove these capabilities, keep the others\n" \
+	"  -u, --user UID[:GID] set the user and group ids (numbers)\n" \
+	"  -g, --groups LIST    set the supplementary groups (numbers)\n" \
+	"  -a, --ambient        a non-root uid keeps the kept set (ambient)\n" \
+	"  -n, --no-new-privs   set no_new_privs: no setuid gain for prog\n" \
+	"  -h, --help           print this help\n"
 #define BIT(c) (UINT64_C(1) << (c))
 
 /* "what NAME: reason" for a call about one capability (errno kept). */
@@ -122,7 +130,7 @@ int main(int argc, char **argv)
 		case 'g': groups = optarg; break;
 		case 'a': ambient = 1; break;
 		case 'n': nnp = 1; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

@@ -34,6 +34,10 @@
 #include "lib.h"
 
 #define SYNOPSIS "layer-pack [--clamp-mtime SECONDS] [--plain] DIR"
+#define OPTIONS \
+	"  -c, --clamp-mtime SECONDS  write no time later than SECONDS\n" \
+	"  -p, --plain          whiteouts as they are (not an overlay upper)\n" \
+	"  -h, --help           print this help\n"
 #define BLK 512
 
 struct link { dev_t dev; ino_t ino; char *name; };
@@ -303,7 +307,7 @@ int main(int argc, char **argv)
 			o.clamp = clamp;
 			break;
 		case 'p': o.plain = 1; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

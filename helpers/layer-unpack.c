@@ -41,6 +41,9 @@
 #include "lib.h"
 
 #define SYNOPSIS "layer-unpack [--plain] DIR"
+#define OPTIONS \
+	"  -p, --plain          .wh. names as ordinary files (not a layer)\n" \
+	"  -h, --help           print this help\n"
 #define BLK 512
 #define MAXMETA (1 << 20)	/* the most a pax or GNU long-name header holds */
 #define MAXX 64			/* xattrs per entry */
@@ -546,7 +549,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+ph", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': plain = 1; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

@@ -35,6 +35,14 @@ as_nobody() {
   run -0 cap-drop --help
 }
 
+@test "cap-drop: -h has a line for every option" {
+  local o
+  run -0 cap-drop -h
+  for o in keep drop user groups ambient no-new-privs help; do
+    assert_line --regexp "^  -[a-z], --$o( |$)"
+  done
+}
+
 @test "cap-drop: no program is a usage error, 125" {
   run -125 cap-drop --keep chown
   assert_output --partial 'cap-drop: usage:'
