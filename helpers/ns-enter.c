@@ -388,7 +388,8 @@ static void keep_all(char *const keep[NNS])
 	for (i = 0; i < NNS && ok; i++) {
 		if (!keep[i])
 			continue;
-		fd = open(keep[i], O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+		fd = open(keep[i], O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			  0444);
 		made[i] = fd >= 0;
 		if (fd >= 0)
 			close(fd);
@@ -405,10 +406,10 @@ static void keep_all(char *const keep[NNS])
 			continue;
 		ok = 0;
 		if (i == MNT && errno == EINVAL)
-			warnx_("keep mnt on %s: its mount is shared with other "
-			       "mount namespaces; keep it on a private one "
-			       "(mount --bind DIR DIR; mount --make-private DIR)",
-			       keep[i]);
+			warnx_("keep mnt on %s: its mount is shared with "
+			       "other mount namespaces; keep it on a private "
+			       "one (mount --bind DIR DIR; mount "
+			       "--make-private DIR)", keep[i]);
 		else
 			warn_("keep %s on %s", ns[i].name, keep[i]);
 	}
