@@ -56,6 +56,10 @@ replace() { # STRING FROM TO: set replaced to STRING with each FROM as TO
   done
 }
 
+hosts_text() { # NAME ADDRESS: set hosts to an /etc/hosts naming NAME
+  hosts="127.0.0.1${TAB}localhost$NL::1${TAB}localhost ip6-localhost ip6-loopback$NL$2$TAB$1$NL"
+}
+
 quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
   case "$1" in
     "" | *[!A-Za-z0-9_./:=,+@%^-]*) ;;
