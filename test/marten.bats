@@ -841,6 +841,8 @@ ${cid:0:12}	base:latest	$pid	-	sleep 1000"
   marten rename "$cid" web
   run -0 marten ps -l
   assert_line --index 1 "$cid	base:latest	$pid	web	sleep 1000"
+  run -0 marten inspect web
+  assert_equal "$(jq -r '"\(.Status) \(.Pid)"' <<<"$output")" "running $pid"
   # the image's environment and working directory, the container's name
   run -0 --separate-stderr marten exec web sh -c 'echo "$FOO"; pwd; hostname'
   assert_output "bar
@@ -886,6 +888,8 @@ ${cid:0:12}"
   assert_output "ID	IMAGE	PID	NAME	COMMAND"
   run -125 marten exec web true
   assert_output 'marten: exec web: container not running'
+  run -0 marten inspect web
+  assert_equal "$(jq -r '"\(.Status) \(.Pid)"' <<<"$output")" "stopped 0"
   # gone: its mounts too, so it can be removed at once
   run -0 marten rm web
   run -1 marten stop web
