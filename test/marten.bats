@@ -819,7 +819,7 @@ repository:t/x:pull'
   assert_output ''
   # a stale pid file whose pid is now another process's: not the container
   # (not pid 1 of a namespace, not on its overlay), and left alone
-  sleep 60 &
+  sleep 60 3>&- &
   other=$!
   echo "$other" >"$MUSTELA_DIR/containers/$cid/pid"
   run -125 marten exec "$cid" true
@@ -861,7 +861,7 @@ ${cid:0:12}"
   # namespaces, root, cgroups, capabilities, ids, no_new_privs, seccomp;
   # no descriptor of the caller's (7) or of the helpers is open in it
   local n=$((7000 + RANDOM % 2000)) p ns
-  marten exec web sleep "$n" 7<"$T/outside/file" &
+  marten exec web sleep "$n" 7<"$T/outside/file" 3>&- &
   for _ in $(seq 100); do p=$(pgrep -fx "sleep $n") && break; sleep 0.05; done
   for ns in mnt uts ipc pid net cgroup; do
     assert_equal "$(readlink "/proc/$p/ns/$ns")" "$(readlink "/proc/$pid/ns/$ns")"
