@@ -940,7 +940,7 @@ $(grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$pid/status")"
   marten import oci:"$FX/oci":base base >/dev/null
   bg_run -r base sh -c 'trap "exit 7" TERM; while :; do sleep 1; done'
   SECONDS=0
-  run -0 marten stop "$cid"
+  run -0 marten stop -t 30 "$cid"
   [ "$SECONDS" -lt 5 ]
   for _ in $(seq 100); do [ -e "$MUSTELA_DIR/containers/$cid/status" ] && break; sleep 0.05; done
   assert_equal "$(cat "$MUSTELA_DIR/containers/$cid/status")" 7
