@@ -444,9 +444,9 @@ PY
 }
 
 @test "minc-net: --explain -n dens -p changes nothing; pasted, it serves the port and leaves nothing" {
-  before=$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list)
+  before=$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list | grep mustela)
   run -0 in_h minc --explain -r "$R" -n dens -p 8080:80 sh -c 'httpd -p 80 -h /etc; echo ready; sleep 3'
-  assert_equal "$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list)" "$before"
+  assert_equal "$(in_h ip -o link show; in_h nft list ruleset; ls /run/mustela/net; ip netns list | grep mustela)" "$before"
   assert_line --index 0 --partial 'minc-net up "mustela-$$" minc'
   assert_line --partial 'minc-net down "mustela-$$"'
   # nsenter executes into sh: $! is the pasting shell, $$ in the chain
@@ -459,4 +459,22 @@ PY
   # the container ends; the pasted chain takes its network down
   wait "$pid"
   assert_equal "$(leftovers "mustela-$pid")" ""
+}
+
+@test "minc-net: -n raw names its namespace on stderr; --net-hook wires it before the container starts" {
+  printf '#!/bin/sh\nip -n "$1" link add m7 type veth peer name m8 && ip -n "$1" addr add 10.9.9.9/32 dev m7 && ip -n "$1" link set m7 up\n' >"$T/hook"
+  printf '#!/bin/sh\nexit 3\n' >"$T/bad"
+  chmod +x "$T/hook" "$T/bad"
+  run -0 --separate-stderr in_h minc -r "$R" -n raw --net-hook "$T/hook" ip -o -4 addr show dev m7
+  assert_output --partial 'inet 10.9.9.9/32'
+  [[ "$stderr" =~ ^minc:\ network\ namespace\ mustela-[0-9]+$ ]]
+  id=${stderr#minc: network namespace }
+  assert_equal "$(leftovers "$id")" ""
+  run -125 --separate-stderr in_h minc -r "$R" -n raw --net-hook "$T/bad" echo started
+  [ -z "$output" ]
+  [[ "$stderr" == *$'\n'"minc: --net-hook $T/bad: failed with status 3 (nothing started)" ]]
+  id=${stderr%%$'\n'*} id=${id#minc: network namespace }
+  assert_equal "$(leftovers "$id")" ""
+  run -125 minc -r "$R" --net-hook "$T/hook" true
+  assert_output 'minc: --net-hook: only with --net raw or dens'
 }

@@ -617,3 +617,13 @@ image_setup() {
   assert_file_exists "$MUSTELA_DIR/containers/$id/hosts"
   assert_equal "$(ls /run/mustela/etc)" "$before"
 }
+
+@test "minc: -t DIR: the files bound on /etc leave no placeholder in DIR/storage" {
+  mkdir "$T/r"
+  cp -a "$R/." "$T/r/"
+  rm -f "$T/r/etc/hosts" "$T/r/etc/hostname" "$T/r/etc/resolv.conf"
+  run -0 minc -t "$T/c" -r "$T/r" sh -c 'cat /etc/hostname; echo x >/y'
+  assert_output minc
+  run -0 find "$T/c/storage" -mindepth 1
+  assert_output "$T/c/storage/y"
+}
