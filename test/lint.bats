@@ -66,7 +66,7 @@ scripts() {
   local h out syn bad=""
   for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
     layer-pack layer-unpack; do
-    out=$("$TOP/helpers/$h" -h | sed "s/^$h: usage: //")
+    out=$("$TOP/helpers/$h" -h | head -n 1 | sed "s/^$h: usage: //")
     # the SYNOPSIS section, troff escapes removed, joined into one line
     syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/{/^\.SH/d;p}' "$TOP/share/man/man1/$h.1" |
       sed 's/\\f[BIRP]//g; s/\\-/-/g; s/^\.[A-Z]* *//' | tr '\n' ' ' | tr -s ' ' | sed 's/ $//')
@@ -121,7 +121,7 @@ sorted_list() { # LIST: the comma list LIST, its names sorted, one a line
 }
 
 @test "lint: Docker's default capabilities, wherever a page or a test spells them out, are the code's default_caps" {
-  local src=$TOP/libexec/mustela/minc/6-privileges line file list bad=""
+  local src=$TOP/libexec/mustela/minc/60-privileges line file list bad=""
   # the one source: one line default_caps=LIST (comma list, lower case)
   run -0 grep -c '^default_caps=' "$src"
   assert_output 1
