@@ -37,13 +37,13 @@
 #define SYNOPSIS "cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]" \
 	" [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]"
 #define OPTIONS \
-	"  -k, --keep LIST      keep only these capabilities (names, or all)\n" \
-	"  -d, --drop LIST      remove these capabilities, keep the others\n" \
-	"  -u, --user UID[:GID] set the user and group ids (numbers)\n" \
-	"  -g, --groups LIST    set the supplementary groups (numbers)\n" \
-	"  -a, --ambient        a non-root uid keeps the kept set (ambient)\n" \
-	"  -n, --no-new-privs   set no_new_privs: no setuid gain for prog\n" \
-	"  -h, --help           print this help\n"
+	"  --keep LIST       keep only these capabilities (names, or all)\n" \
+	"  --drop LIST       remove these capabilities, keep the others\n" \
+	"  --user UID[:GID]  set the user and group ids (numbers)\n" \
+	"  --groups LIST     set the supplementary groups (numbers)\n" \
+	"  --ambient         a non-root uid keeps the kept set (ambient)\n" \
+	"  --no-new-privs    set no_new_privs: no setuid gain for prog\n" \
+	"  -h, --help        print this help\n"
 #define BIT(c) (UINT64_C(1) << (c))
 
 /* "what NAME: reason" for a call about one capability (errno kept). */
@@ -99,13 +99,15 @@ static size_t parse_groups(char *list, gid_t **out)
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { KEEP = 256, DROP, USER, GROUPS, AMBIENT, NNP };
 	static const struct option longopts[] = {
-		{ "keep", required_argument, NULL, 'k' },
-		{ "drop", required_argument, NULL, 'd' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "groups", required_argument, NULL, 'g' },
-		{ "ambient", no_argument, NULL, 'a' },
-		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "keep", required_argument, NULL, KEEP },
+		{ "drop", required_argument, NULL, DROP },
+		{ "user", required_argument, NULL, USER },
+		{ "groups", required_argument, NULL, GROUPS },
+		{ "ambient", no_argument, NULL, AMBIENT },
+		{ "no-new-privs", no_argument, NULL, NNP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,15 +123,14 @@ int main(int argc, char **argv)
 
 	progname = "cap-drop";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+k:d:u:g:anh", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k': keep = optarg; break;
-		case 'd': drop = optarg; break;
-		case 'u': user = optarg; break;
-		case 'g': groups = optarg; break;
-		case 'a': ambient = 1; break;
-		case 'n': nnp = 1; break;
+		case KEEP: keep = optarg; break;
+		case DROP: drop = optarg; break;
+		case USER: user = optarg; break;
+		case GROUPS: groups = optarg; break;
+		case AMBIENT: ambient = 1; break;
+		case NNP: nnp = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

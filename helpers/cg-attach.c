@@ -52,32 +52,35 @@
 	" | cg-attach [--parent PATH] --pid PID NAME" \
 	" | cg-attach [--parent PATH] --stat NAME | cg-attach --sweep FILE"
 
-/* --help: the usage, then every option, one line each. */
+/* -h, --help: the usage, then every option, one line each. */
 #define OPTIONS \
-	"  -n, --name NAME         the cgroup's name (default mustela-PID)\n" \
-	"  -u, --parent PATH       below cgroup PATH, not the caller's own\n" \
-	"  -m, --memory SIZE       memory limit (K, M, G, T; -1 unlimited)\n" \
-	"  -s, --memory-swap SIZE  memory plus swap, at least --memory\n" \
-	"  -c, --cpus N            CPU bandwidth in CPUs, e.g. 0.5\n" \
-	"  -q, --cpu-quota US      CPU time per period (-1 unlimited)\n" \
-	"  -p, --cpu-period US     the period of --cpu-quota or --cpus\n" \
-	"  -S, --cpu-shares N      relative CPU weight, v1 style (2-262144)\n" \
-	"  -w, --cpu-weight N      relative CPU weight, v2 style (1-10000)\n" \
-	"  -P, --pids-max N        at most N processes and threads (or max)\n" \
-	"  -C, --cpuset-cpus LIST  the CPUs to run on, e.g. 0-2,5\n" \
-	"  -M, --cpuset-mems LIST  the memory nodes to allocate from\n" \
-	"  -r, --remove NAME       kill what runs in cgroup NAME, remove it\n" \
-	"      --record FILE       add the cgroup's directories to FILE\n" \
-	"      --sweep FILE        remove the cgroup FILE records, then FILE\n" \
-	"      --pid PID NAME      move running process PID into cgroup NAME\n" \
-	"      --stat NAME         print what cgroup NAME uses, key value\n" \
-	"  -h                      print the usage line\n" \
-	"      --help              print the usage and these options\n"
+	"  --name NAME         the cgroup's name (default mustela-PID)\n" \
+	"  --parent PATH       below cgroup PATH, not the caller's own\n" \
+	"  --memory SIZE       memory limit (K, M, G, T; -1 unlimited)\n" \
+	"  --memory-swap SIZE  memory plus swap, at least --memory\n" \
+	"  --cpus N            CPU bandwidth in CPUs, e.g. 0.5\n" \
+	"  --cpu-quota US      CPU time per period (-1 unlimited)\n" \
+	"  --cpu-period US     the period of --cpu-quota or --cpus\n" \
+	"  --cpu-shares N      relative CPU weight, v1 style (2-262144)\n" \
+	"  --cpu-weight N      relative CPU weight, v2 style (1-10000)\n" \
+	"  --pids-max N        at most N processes and threads (or max)\n" \
+	"  --cpuset-cpus LIST  the CPUs to run on, e.g. 0-2,5\n" \
+	"  --cpuset-mems LIST  the memory nodes to allocate from\n" \
+	"  --remove NAME       kill what runs in cgroup NAME, remove it\n" \
+	"  --record FILE       add the cgroup's directories to FILE\n" \
+	"  --sweep FILE        remove the cgroup FILE records, then FILE\n" \
+	"  --pid PID NAME      move running process PID into cgroup NAME\n" \
+	"  --stat NAME         print what cgroup NAME uses, key value\n" \
+	"  -h, --help          print this help\n"
 
 #define UNSET (-2LL)	/* limit not given; -1 means unlimited */
 
 enum mode { ATTACH, REMOVE, SWEEP, PID, STAT };
-enum { OPT_RECORD = 256, OPT_SWEEP, OPT_PID, OPT_STAT, OPT_HELP };
+/* Long options only, and -h (see mustela(7), OPTIONS). */
+enum { OPT_NAME = 256, OPT_PARENT, OPT_MEMORY, OPT_SWAP, OPT_CPUS,
+       OPT_QUOTA, OPT_PERIOD, OPT_SHARES, OPT_WEIGHT, OPT_PIDS,
+       OPT_CPUSET_CPUS, OPT_CPUSET_MEMS, OPT_RECORD, OPT_REMOVE, OPT_SWEEP,
+       OPT_PID, OPT_STAT };
 
 enum { MEM, CPU, PIDS, CPUSET, NCTRL };
 static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset" };
@@ -418,24 +421,24 @@ static enum mode one_mode(enum mode mode, enum mode m)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "parent", required_argument, NULL, 'u' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "memory-swap", required_argument, NULL, 's' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "cpu-quota", required_argument, NULL, 'q' },
-		{ "cpu-period", required_argument, NULL, 'p' },
-		{ "cpu-shares", required_argument, NULL, 'S' },
-		{ "cpu-weight", required_argument, NULL, 'w' },
-		{ "pids-max", required_argument, NULL, 'P' },
-		{ "cpuset-cpus", required_argument, NULL, 'C' },
-		{ "cpuset-mems", required_argument, NULL, 'M' },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "parent", required_argument, NULL, OPT_PARENT },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "memory-swap", required_argument, NULL, OPT_SWAP },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "cpu-quota", required_argument, NULL, OPT_QUOTA },
+		{ "cpu-period", required_argument, NULL, OPT_PERIOD },
+		{ "cpu-shares", required_argument, NULL, OPT_SHARES },
+		{ "cpu-weight", required_argument, NULL, OPT_WEIGHT },
+		{ "pids-max", required_argument, NULL, OPT_PIDS },
+		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+		{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
 		{ "record", required_argument, NULL, OPT_RECORD },
-		{ "remove", required_argument, NULL, 'r' },
+		{ "remove", required_argument, NULL, OPT_REMOVE },
 		{ "sweep", required_argument, NULL, OPT_SWEEP },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "stat", required_argument, NULL, OPT_STAT },
-		{ "help", no_argument, NULL, OPT_HELP },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lim l = { .mem = UNSET, .swap = UNSET, .quota = UNSET,
@@ -449,34 +452,38 @@ int main(int argc, char **argv)
 
 	progname = "cg-attach";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+n:u:m:s:c:q:p:S:w:P:C:M:r:h",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': cg.name = optarg; break;
-		case 'u': cg.parent = optarg; break;
-		case 'm': l.mem = size_arg(optarg); break;
-		case 's': l.swap = size_arg(optarg); break;
-		case 'c': l.cpus = cpus_arg(optarg); break;
-		case 'q': l.quota = num_arg(optarg, "cpu quota", -1, LLONG_MAX); break;
-		case 'p': l.period = num_arg(optarg, "cpu period", 1, LLONG_MAX); break;
-		case 'S': l.shares = num_arg(optarg, "cpu shares", 2, 262144); break;
-		case 'w': l.weight = num_arg(optarg, "cpu weight", 1, 10000); break;
-		case 'P':
+		case OPT_NAME: cg.name = optarg; break;
+		case OPT_PARENT: cg.parent = optarg; break;
+		case OPT_MEMORY: l.mem = size_arg(optarg); break;
+		case OPT_SWAP: l.swap = size_arg(optarg); break;
+		case OPT_CPUS: l.cpus = cpus_arg(optarg); break;
+		case OPT_QUOTA:
+			l.quota = num_arg(optarg, "cpu quota", -1, LLONG_MAX);
+			break;
+		case OPT_PERIOD:
+			l.period = num_arg(optarg, "cpu period", 1, LLONG_MAX);
+			break;
+		case OPT_SHARES:
+			l.shares = num_arg(optarg, "cpu shares", 2, 262144);
+			break;
+		case OPT_WEIGHT:
+			l.weight = num_arg(optarg, "cpu weight", 1, 10000);
+			break;
+		case OPT_PIDS:
 			if (strcmp(optarg, "max"))
 				num_arg(optarg, "pids max", 0, LLONG_MAX);
 			l.pids = optarg;
 			break;
-		case 'C': l.cpuset_cpus = optarg; break;
-		case 'M': l.cpuset_mems = optarg; break;
+		case OPT_CPUSET_CPUS: l.cpuset_cpus = optarg; break;
+		case OPT_CPUSET_MEMS: l.cpuset_mems = optarg; break;
 		case OPT_RECORD: rec = optarg; break;
-		case 'r': mode = one_mode(mode, REMOVE); arg = optarg; break;
+		case OPT_REMOVE: mode = one_mode(mode, REMOVE); arg = optarg; break;
 		case OPT_SWEEP: mode = one_mode(mode, SWEEP); arg = optarg; break;
 		case OPT_PID: mode = one_mode(mode, PID); arg = optarg; break;
 		case OPT_STAT: mode = one_mode(mode, STAT); arg = optarg; break;
-		case 'h': usage(SYNOPSIS, 0);
-		case OPT_HELP:
-			printf("%s: usage: %s\n%s", progname, SYNOPSIS, OPTIONS);
-			return 0;
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

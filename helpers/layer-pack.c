@@ -35,9 +35,9 @@
 
 #define SYNOPSIS "layer-pack [--clamp-mtime SECONDS] [--plain] DIR"
 #define OPTIONS \
-	"  -c, --clamp-mtime SECONDS  write no time later than SECONDS\n" \
-	"  -p, --plain          whiteouts as they are (not an overlay upper)\n" \
-	"  -h, --help           print this help\n"
+	"  --clamp-mtime SECONDS  write no time later than SECONDS\n" \
+	"  --plain          whiteouts as they are (not an overlay upper)\n" \
+	"  -h, --help       print this help\n"
 #define BLK 512
 
 struct link { dev_t dev; ino_t ino; char *name; };
@@ -231,7 +231,8 @@ static void walk(int fd, const char *prefix, struct opts *o)
 	}
 	if (errno)
 		die("%s: read directory", prefix);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n)	/* an empty directory: qsort(3) takes no NULL */
+		qsort(names, n, sizeof(*names), cmp);
 	for (i = 0; i < n; i++) {
 		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			die("%s%s: stat", prefix, names[i]);
@@ -285,9 +286,11 @@ static void walk(int fd, const char *prefix, struct opts *o)
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { CLAMP = 256, PLAIN };
 	static const struct option longopts[] = {
-		{ "clamp-mtime", required_argument, NULL, 'c' },
-		{ "plain", no_argument, NULL, 'p' },
+		{ "clamp-mtime", required_argument, NULL, CLAMP },
+		{ "plain", no_argument, NULL, PLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -299,14 +302,14 @@ int main(int argc, char **argv)
 
 	progname = "layer-pack";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+c:ph", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
+		case CLAMP:
 			if (parse_ulong(optarg, &clamp) < 0)
 				diex("--clamp-mtime: not a number: %s", optarg);
 			o.clamp = clamp;
 			break;
-		case 'p': o.plain = 1; break;
+		case PLAIN: o.plain = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

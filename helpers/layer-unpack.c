@@ -42,8 +42,8 @@
 
 #define SYNOPSIS "layer-unpack [--plain] DIR"
 #define OPTIONS \
-	"  -p, --plain          .wh. names as ordinary files (not a layer)\n" \
-	"  -h, --help           print this help\n"
+	"  --plain     .wh. names as ordinary files (not a layer)\n" \
+	"  -h, --help  print this help\n"
 #define BLK 512
 #define MAXMETA (1 << 20)	/* the most a pax or GNU long-name header holds */
 #define MAXX 64			/* xattrs per entry */
@@ -533,8 +533,10 @@ out:
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { PLAIN = 256 };
 	static const struct option longopts[] = {
-		{ "plain", no_argument, NULL, 'p' },
+		{ "plain", no_argument, NULL, PLAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -546,9 +548,9 @@ int main(int argc, char **argv)
 
 	progname = "layer-unpack";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+ph", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': plain = 1; break;
+		case PLAIN: plain = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

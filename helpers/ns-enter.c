@@ -19,8 +19,8 @@
  * or one kept on a file. --keep TYPE:FILE bind-mounts a new namespace on
  * FILE so that it outlives its processes (as unshare --TYPE=FILE and ip
  * netns add). --mount-proc mounts a new /proc (with --pid: the new pid
- * namespace's) in the new mount namespace. Options are long only:
- * nsenter's letters mean other things in the sibling helpers.
+ * namespace's) in the new mount namespace. Options are long only, as in
+ * every helper (mustela(7), OPTIONS).
  *
  * Forks: the kernel puts only the caller's children in a new pid or time
  * namespace, so with --pid (new or joined) or --time ns-enter forks: the
@@ -523,9 +523,9 @@ static void add_keep(char *keep[NNS], char *arg)
 
 int main(int argc, char **argv)
 {
-	/* Long options only: the letters nsenter(1) uses mean other things
-	 * in the sibling helpers (pivot -p --proc, -m --mask, -t --tmp).
-	 * The type options first, in the order of ns[]. */
+	/* Long options only, and -h (see mustela(7), OPTIONS):
+	 * nsenter(1)'s letters are not ours. The type options first, in the
+	 * order of ns[]. */
 	enum { USER = 256, CGROUP, IPC, UTS, NET, PID, MOUNT, TIME, TARGET,
 	       NETNS, KEEP, MOUNT_PROC, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID,
 	       INIT, KILL, PIDFILE };

@@ -36,10 +36,10 @@
 #define SYNOPSIS "overlay-mount --lower DIR[:DIR...] (--upper DIR --work DIR" \
 	" | --tmpfs-upper) TARGET [--] prog [args...]"
 #define OPTIONS \
-	"  -l, --lower DIR[:DIR...]  lower layers, the first on top (repeatable)\n" \
-	"  -u, --upper DIR       the writable upper layer (needs --work)\n" \
-	"  -w, --work DIR        overlayfs's work directory, on --upper's mount\n" \
-	"  -t, --tmpfs-upper     a volatile upper layer on a tmpfs on TARGET\n" \
+	"  --lower DIR[:DIR...]  lower layers, the first on top (repeatable)\n" \
+	"  --upper DIR           the writable upper layer (needs --work)\n" \
+	"  --work DIR            overlayfs's work directory, on --upper's mount\n" \
+	"  --tmpfs-upper         a volatile upper layer on a tmpfs on TARGET\n" \
 	"  -h, --help            print this help\n"
 #define MAXOPT 4000	/* what mount(2) copies: one page, minus margin */
 
@@ -165,11 +165,13 @@ static void mount_failed(const char *target, const char *upper,
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { LOWER = 256, UPPER, WORK, TMPFS_UPPER };
 	static const struct option longopts[] = {
-		{ "lower", required_argument, NULL, 'l' },
-		{ "upper", required_argument, NULL, 'u' },
-		{ "work", required_argument, NULL, 'w' },
-		{ "tmpfs-upper", no_argument, NULL, 't' },
+		{ "lower", required_argument, NULL, LOWER },
+		{ "upper", required_argument, NULL, UPPER },
+		{ "work", required_argument, NULL, WORK },
+		{ "tmpfs-upper", no_argument, NULL, TMPFS_UPPER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,9 +182,9 @@ int main(int argc, char **argv)
 
 	progname = "overlay-mount";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+l:u:w:th", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
+		case LOWER:
 			len = lower ? strlen(lower) + 1 : 0;
 			lower = realloc(lower, len + strlen(optarg) + 1);
 			if (!lower)
@@ -191,9 +193,9 @@ int main(int argc, char **argv)
 				lower[len - 1] = ':';
 			strcpy(lower + len, optarg);
 			break;
-		case 'u': upper = optarg; break;
-		case 'w': work = optarg; break;
-		case 't': tmpfs = 1; break;
+		case UPPER: upper = optarg; break;
+		case WORK: work = optarg; break;
+		case TMPFS_UPPER: tmpfs = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

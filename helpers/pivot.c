@@ -9,8 +9,9 @@
  * Paths inside NEWROOT are resolved with openat2(RESOLVE_IN_ROOT), so a
  * symlink in the image can never send a mount outside it. Descriptors above
  * 2 are closed on exec unless kept with --keep-fd.
- * prog is looked up in the new root; with -x it is opened on the host before
- * the switch and executed through that descriptor (execveat(2)).
+ * prog is looked up in the new root; with --exec-from-host it is opened on
+ * the host before the switch and executed through that descriptor
+ * (execveat(2)).
  *
  * Does not: create a mount namespace (run it under ns-enter --mount, or the
  * host's mounts are changed), fork, or drop privileges.
@@ -38,18 +39,18 @@
 
 #define SYNOPSIS "pivot [options] NEWROOT [--] prog [args...]"
 #define OPTIONS \
-	"  -p, --proc            mount a new proc on NEWROOT/proc\n" \
-	"  -d, --dev             a minimal /dev: six devices, pts, shm, on a tmpfs\n" \
-	"  -s, --sys             mount a read-only sysfs on /sys\n" \
-	"  -t, --tmp             mount a tmpfs on /tmp\n" \
-	"  -b, --bind SRC:DST[:ro]  bind host SRC on DST in NEWROOT (repeatable)\n" \
-	"  -m, --mask PATH       hide PATH under /dev/null or an empty tmpfs (repeatable)\n" \
-	"  -r, --ro PATH         make PATH read-only (repeatable)\n" \
-	"  -R, --readonly        make the new root read-only\n" \
-	"  -w, --workdir DIR     the working directory after the switch\n" \
-	"  -x, --exec-from-host  open prog on the host, execute it after the switch\n" \
-	"  -k, --keep-fd N       leave descriptor N open for prog (repeatable)\n" \
-	"  -h, --help            print this help\n"
+	"  --proc            mount a new proc on NEWROOT/proc\n" \
+	"  --dev             a minimal /dev: six devices, pts, shm, on a tmpfs\n" \
+	"  --sys             mount a read-only sysfs on /sys\n" \
+	"  --tmp             mount a tmpfs on /tmp\n" \
+	"  --bind SRC:DST[:ro]  bind host SRC on DST in NEWROOT (repeatable)\n" \
+	"  --mask PATH       hide PATH under /dev/null or an empty tmpfs (repeatable)\n" \
+	"  --ro PATH         make PATH read-only (repeatable)\n" \
+	"  --readonly        make the new root read-only\n" \
+	"  --workdir DIR     the working directory after the switch\n" \
+	"  --exec-from-host  open prog on the host, execute it after the switch\n" \
+	"  --keep-fd N       leave descriptor N open for prog (repeatable)\n" \
+	"  -h, --help        print this help\n"
 
 /* Open PATH inside the root as an O_PATH descriptor: "..", absolute paths and
  * symlinks stop at the root, magic links are refused (see openat2(2)). With
@@ -279,18 +280,21 @@ static int open_host(const char *prog)
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { PROC = 256, DEV, SYS, TMP, BIND, MASK, RO, READONLY, WORKDIR,
+	       EXEC_FROM_HOST, KEEP_FD };
 	static const struct option longopts[] = {
-		{ "proc", no_argument, NULL, 'p' },
-		{ "dev", no_argument, NULL, 'd' },
-		{ "sys", no_argument, NULL, 's' },
-		{ "tmp", no_argument, NULL, 't' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "mask", required_argument, NULL, 'm' },
-		{ "ro", required_argument, NULL, 'r' },
-		{ "readonly", no_argument, NULL, 'R' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "exec-from-host", no_argument, NULL, 'x' },
-		{ "keep-fd", required_argument, NULL, 'k' },
+		{ "proc", no_argument, NULL, PROC },
+		{ "dev", no_argument, NULL, DEV },
+		{ "sys", no_argument, NULL, SYS },
+		{ "tmp", no_argument, NULL, TMP },
+		{ "bind", required_argument, NULL, BIND },
+		{ "mask", required_argument, NULL, MASK },
+		{ "ro", required_argument, NULL, RO },
+		{ "readonly", no_argument, NULL, READONLY },
+		{ "workdir", required_argument, NULL, WORKDIR },
+		{ "exec-from-host", no_argument, NULL, EXEC_FROM_HOST },
+		{ "keep-fd", required_argument, NULL, KEEP_FD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -313,20 +317,19 @@ int main(int argc, char **argv)
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		die("close_range");
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+pdstb:m:r:Rw:xk:h", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': proc = 1; break;
-		case 'd': dev = 1; break;
-		case 's': sys = 1; break;
-		case 't': tmp = 1; break;
-		case 'b': binds[nb++] = optarg; break;
-		case 'm': masks[nm++] = optarg; break;
-		case 'r': ros[nr++] = optarg; break;
-		case 'R': rdonly = 1; break;
-		case 'w': workdir = optarg; break;
-		case 'x': host = 1; break;
-		case 'k':
+		case PROC: proc = 1; break;
+		case DEV: dev = 1; break;
+		case SYS: sys = 1; break;
+		case TMP: tmp = 1; break;
+		case BIND: binds[nb++] = optarg; break;
+		case MASK: masks[nm++] = optarg; break;
+		case RO: ros[nr++] = optarg; break;
+		case READONLY: rdonly = 1; break;
+		case WORKDIR: workdir = optarg; break;
+		case EXEC_FROM_HOST: host = 1; break;
+		case KEEP_FD:
 			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
 				diex("keep-fd %s: not a descriptor", optarg);
 			if (fcntl((int)n, F_SETFD, 0) < 0)

@@ -55,6 +55,12 @@
 
 #define SYNOPSIS "seccomp-load [--compiled FILE] PROFILE [--] prog [args...]" \
 	" | --compile FILE [--caps LIST] PROFILE | --check PROFILE"
+#define OPTIONS \
+	"  --check          compile PROFILE, load nothing, run nothing\n" \
+	"  --compile FILE   write the compiled filter to FILE, run nothing\n" \
+	"  --caps LIST      judge unless rules against LIST (with --compile)\n" \
+	"  --compiled FILE  load FILE if made from PROFILE, else compile it\n" \
+	"  -h, --help       print this help\n"
 #define SPACE " \t\r\n"
 
 /* The profile being read: file, line, the rest of the line, the filter
@@ -506,11 +512,13 @@ static int load_compiled(const char *path, uint64_t text)
 
 int main(int argc, char **argv)
 {
+	/* Long options only, and -h (see mustela(7), OPTIONS). */
+	enum { CHECK = 256, COMPILE, CAPS, COMPILED };
 	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "compile", required_argument, NULL, 'o' },
-		{ "caps", required_argument, NULL, 'C' },
-		{ "compiled", required_argument, NULL, 'i' },
+		{ "check", no_argument, NULL, CHECK },
+		{ "compile", required_argument, NULL, COMPILE },
+		{ "caps", required_argument, NULL, CAPS },
+		{ "compiled", required_argument, NULL, COMPILED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -523,13 +531,13 @@ int main(int argc, char **argv)
 
 	progname = "seccomp-load";
 	opterr = 0;	/* bad_option says it */
-	while ((c = getopt_long(argc, argv, "+ch", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': check = 1; break;
-		case 'o': out = optarg; break;
-		case 'C': caps = optarg; break;
-		case 'i': in = optarg; break;
-		case 'h': usage(SYNOPSIS, 0);
+		case CHECK: check = 1; break;
+		case COMPILE: out = optarg; break;
+		case CAPS: caps = optarg; break;
+		case COMPILED: in = optarg; break;
+		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}

@@ -24,7 +24,7 @@ chain() {
   cg-attach --name "chain-$$" --pids-max 64 -- \
     ns-enter --pid --mount --uts --ipc --net --hostname box --kill-with-parent -- \
     overlay-mount --lower "$R" --tmpfs-upper "$T/target" -- \
-    pivot --proc --dev --sys -x --keep-fd 3 --keep-fd 4 "$T/target" -- \
+    pivot --proc --dev --sys --exec-from-host --keep-fd 3 --keep-fd 4 "$T/target" -- \
     "$TOP/helpers/cap-drop" --keep "$caps" -- \
     /proc/self/fd/3 /proc/self/fd/4 -- \
     "$@" 3<"$TOP/helpers/seccomp-load" 4<"$POLICY"

@@ -23,7 +23,7 @@ teardown() {
   local o
   run -0 layer-pack -h
   for o in clamp-mtime plain help; do
-    assert_line --regexp "^  -[a-z], --$o( |$)"
+    assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
 

@@ -32,7 +32,7 @@ outside_untouched() {
   local o
   run -0 layer-unpack -h
   for o in plain help; do
-    assert_line --regexp "^  -[a-z], --$o( |$)"
+    assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
 

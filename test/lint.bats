@@ -75,6 +75,20 @@ scripts() {
   assert_equal "$bad" ""
 }
 
+@test "lint: the helpers' only short option is -h (mustela(7), OPTIONS)" {
+  local h l bad=""
+  for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
+    layer-pack layer-unpack; do
+    grep -q 'getopt_long(argc, argv, "+h",' "$TOP/helpers/$h.c" || bad="$bad $h.c"
+    for l in {a..g} {i..z} {A..Z}; do
+      [ "$("$TOP/helpers/$h" "-$l" x 2>&1 >/dev/null | head -n 1)" = \
+        "$h: unknown option: -$l" ] || bad="$bad $h:-$l"
+    done
+    "$TOP/helpers/$h" -h | head -n 1 | grep -q "^$h: usage: " || bad="$bad $h:-h"
+  done
+  assert_equal "$bad" ""
+}
+
 @test "lint: every man page of a command points to mustela(7)" {
   local m bad=""
   for m in "$TOP"/share/man/man1/*.1; do

@@ -51,7 +51,7 @@ om() {
   run -0 overlay-mount -h
   assert_line --index 0 --partial 'overlay-mount: usage: overlay-mount --lower DIR'
   for o in lower upper work tmpfs-upper help; do
-    assert_line --regexp "^  -[a-z], --$o( |$)"
+    assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
 

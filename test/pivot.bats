@@ -38,7 +38,7 @@ pv_pid() {
   local o
   run -0 pivot -h
   for o in proc dev sys tmp bind mask ro readonly workdir exec-from-host keep-fd help; do
-    assert_line --regexp "^  -[a-zA-Z], --$o( |$)"
+    assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
 
@@ -54,7 +54,7 @@ pv_pid() {
   run -127 env PATH=/bin /usr/bin/unshare -m "$TOP/helpers/pivot" "$T/r" -- ash
   assert_output "pivot: exec ash (/bin/ash): dangling symlink to /bin/../usr/bin/nope"
   # the next link of the chain says it of its own program
-  run -127 unshare -m pivot -x "$T/r" -- cap-drop -- /bin/sh
+  run -127 unshare -m pivot --exec-from-host "$T/r" -- cap-drop -- /bin/sh
   assert_output "cap-drop: exec /bin/sh: dangling symlink to /usr/bin/busybox"
   # a program that is simply missing stays ENOENT
   run -127 unshare -m pivot "$T/r" -- /bin/nope
@@ -162,7 +162,7 @@ pv_pid() {
     sh -c 'cat /mnt/data/f /etc/x/file; echo new >/mnt/data/g'
   assert_output $'data\nhostfile'
   assert_file_contains "$T/data/g" '^new$'
-  run -1 pv -b "$T/data:/mnt/data:ro" "$R" -- \
+  run -1 pv --bind "$T/data:/mnt/data:ro" "$R" -- \
     sh -c 'cat /mnt/data/f; echo no >/mnt/data/h'
   assert_output $'data\nsh: can\'t create /mnt/data/h: Read-only file system'
   assert_file_not_exists "$T/data/h"
@@ -216,7 +216,7 @@ pv_pid() {
     sh -c 'echo x >/proc/sys/kernel/hostname'
   assert_output "sh: can't create /proc/sys/kernel/hostname: Read-only file system"
   # /dev/shm is a submount of /dev
-  run -1 pv --dev -r /dev "$R" -- sh -c 'echo x >/dev/null && touch /dev/shm/x'
+  run -1 pv --dev --ro /dev "$R" -- sh -c 'echo x >/dev/null && touch /dev/shm/x'
   assert_output "touch: /dev/shm/x: Read-only file system"
 }
 
@@ -230,20 +230,20 @@ pv_pid() {
 @test "pivot: --workdir is resolved in the new root" {
   run -0 pv --workdir /etc "$R" -- pwd
   assert_output /etc
-  run -0 pv -w home/user "$R" -- pwd
+  run -0 pv --workdir home/user "$R" -- pwd
   assert_output /home/user
-  run -125 pv -w /nope "$R" -- pwd
+  run -125 pv --workdir /nope "$R" -- pwd
   assert_output "pivot: chdir /nope: No such file or directory"
 }
 
-@test "pivot: -x runs a host program absent from the new root" {
+@test "pivot: --exec-from-host runs a host program absent from the new root" {
   mkdir "$T/bin"
   printf '%s\n' '#include <stdio.h>' '#include <unistd.h>' \
     'int main(int c, char **v) { puts(access(v[1], F_OK) ? "gone" : "here"); return 7; }' \
     >"$T/probe.c"
   cc -static -o "$T/bin/probe" "$T/probe.c"
   # it runs after the switch: its own host path is gone
-  run -7 pv -x "$R" -- "$T/bin/probe" "$T/bin/probe"
+  run -7 pv --exec-from-host "$R" -- "$T/bin/probe" "$T/bin/probe"
   assert_output gone
   # found on the host's PATH
   local PATH="$T/bin:$PATH"
@@ -251,7 +251,7 @@ pv_pid() {
   assert_output gone
   run -127 pv "$R" -- "$T/bin/probe"
   assert_output "pivot: exec $T/bin/probe: No such file or directory"
-  run -127 pv -x "$R" -- no-such-program
+  run -127 pv --exec-from-host "$R" -- no-such-program
   assert_output "pivot: exec no-such-program: No such file or directory"
 }
 
@@ -263,7 +263,7 @@ pv_pid() {
   run -0 pv --proc --keep-fd 7 "$R" -- \
     sh -c 'cat <&7; test -e /proc/self/fd/8 || echo 8-closed' 7</etc/hostname 8</
   assert_output "$(cat /etc/hostname)"$'\n8-closed'
-  run -125 pv -k 9 "$R" -- true
+  run -125 pv --keep-fd 9 "$R" -- true
   assert_output "pivot: keep-fd 9: Bad file descriptor"
 }
 

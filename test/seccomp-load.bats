@@ -164,8 +164,12 @@ probe_all() {
 
 @test "seccomp-load: -h prints the usage on stdout, exit 0" {
   run -0 seccomp-load -h
-  assert_output 'seccomp-load: usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...] | --compile FILE [--caps LIST] PROFILE | --check PROFILE'
+  assert_line --index 0 'seccomp-load: usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...] | --compile FILE [--caps LIST] PROFILE | --check PROFILE'
   run -0 seccomp-load --help
+  assert_output "$(seccomp-load -h)"
+  for o in check compile caps compiled help; do
+    assert_line --regexp "^  (-h, )?--$o( |$)"
+  done
 }
 
 @test "seccomp-load: no profile or no program is a usage error, 125" {
@@ -249,7 +253,8 @@ probe_all() {
 @test "seccomp-load: --check compiles and prints nothing; errors are 125" {
   run -0 seccomp-load --check "$POLICY"
   assert_output ''
-  run -0 seccomp-load -c "$POLICY"
+  run -125 seccomp-load -c "$POLICY"
+  assert_line --index 0 'seccomp-load: unknown option: -c'
   profile bad 'default allow' 'deny frobnicate'
   run -125 seccomp-load --check "$T/bad"
   assert_output "seccomp-load: $T/bad:2: unknown syscall: frobnicate"
