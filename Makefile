@@ -143,4 +143,54 @@ clean:
 	rm -f $(BINS)
 	rm -rf $(MUSL_INC)
 
+# Fuzzing (fuzz/): a libFuzzer harness per parser of what a user or an
+# image controls, built with Debian's clang (clang, libclang-rt-14-dev).
+# make fuzz builds them and runs each for FUZZ_SECONDS, nice'd (make -j2
+# fuzz: two at a time), its corpus grown in FUZZ_DIR/corpus/TARGET (not in
+# git) from the seeds in fuzz/corpus/TARGET; it prints each target's last
+# stats line (executions, cov, ft, corp). A crash or a hang is saved in
+# FUZZ_DIR/run/TARGET/: fix it, add the input to fuzz/regress/TARGET/.
+# make fuzz-replay builds each harness without libFuzzer (TARGET-replay,
+# fuzz/replay.c), which test/fuzz.bats runs over the seeds and regress/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_DIR ?= fuzz/build
+FUZZ_TARGETS = seccomp-profile seccomp-compiled cg-attach-args \
+	cap-drop-args ns-enter-args layer-unpack layer-pack
+FUZZ_CFLAGS = -std=gnu99 -g -O1 -fno-omit-frame-pointer -Ihelpers \
+	-Wall -Wextra -Wno-unused-parameter -Wno-parentheses \
+	-Wno-unused-function -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_LIBS_seccomp-profile = -lseccomp
+FUZZ_LIBS_seccomp-compiled = -lseccomp
+FUZZ_DEPS = fuzz/fuzz.h $(wildcard helpers/*.c helpers/*.h)
+
+fuzz: $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+
+fuzz-replay: $(addsuffix -replay,$(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS)))
+
+$(FUZZ_DIR)/%: fuzz/%.c $(FUZZ_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS_$*)
+
+$(FUZZ_DIR)/%-replay: fuzz/%.c fuzz/replay.c $(FUZZ_DEPS)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< fuzz/replay.c $(FUZZ_LIBS_$*)
+
+# A run's log, crashes and TMPDIR (where the harnesses that unpack or make
+# trees do so) are in FUZZ_DIR/run/TARGET/.
+fuzz-run-%: $(FUZZ_DIR)/%
+	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/run/$*/tmp
+	@TMPDIR=$(CURDIR)/$(FUZZ_DIR)/run/$*/tmp nice -n 19 $< \
+		-max_total_time=$(FUZZ_SECONDS) -timeout=30 -close_fd_mask=3 \
+		-artifact_prefix=$(FUZZ_DIR)/run/$*/ $(FUZZ_DIR)/corpus/$* \
+		fuzz/corpus/$* >$(FUZZ_DIR)/run/$*/log 2>&1; s=$$?; \
+	rm -rf $(FUZZ_DIR)/run/$*/tmp; \
+	echo "$*: $$(grep '^#[0-9]' $(FUZZ_DIR)/run/$*/log | tail -n 1)"; \
+	[ $$s -eq 0 ] || { echo "$*: failed, see $(FUZZ_DIR)/run/$*/log:" \
+		$(FUZZ_DIR)/run/$*/crash-* $(FUZZ_DIR)/run/$*/timeout-* >&2; \
+		exit 1; }
+
+.PHONY: fuzz fuzz-replay
+
 .PHONY: all check check-vm bench install uninstall clean
