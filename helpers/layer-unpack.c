@@ -147,10 +147,13 @@ static void pax(struct entry *e, char *p, unsigned long long size)
 	struct xattr *x;
 
 	for (; p < end; p = next) {
-		len = strtoull(p, &key, 10);
-		next = p + len;
-		if (len == 0 || next > end || *key != ' ' || next[-1] != '\n')
+		/* LEN starts with a digit (strtoull would skip spaces and
+		 * take a sign) and ends within the header */
+		len = *p >= '0' && *p <= '9' ? strtoull(p, &key, 10) : 0;
+		if (len == 0 || len > (unsigned long long)(end - p) ||
+		    *key != ' ' || p[len - 1] != '\n')
 			diex("archive: bad pax record");
+		next = p + len;
 		key++;
 		val = memchr(key, '=', next - key);
 		if (!val)
