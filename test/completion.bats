@@ -111,14 +111,16 @@ case_words() {
     LC_ALL=C sort
 }
 
-@test "completion: minc's options are those of bin/minc's option loop" {
+@test "completion: minc's and polecat's options are those of their option loops" {
   # the arms "-r | --rootdir)" ..., less "--)"
-  run -0 case_words "$TOP/bin/minc" '^while \[ "\$#" -gt 0 \]; do'
-  local loop
-  loop=$(grep -vx -e -- <<<"$output")
-  assert [ -n "$loop" ]
-  run -0 complete_line "$C/minc" minc -
-  assert_output "$loop"
+  local f loop
+  for f in minc polecat; do
+    run -0 case_words "$TOP/bin/$f" '^while \[ "\$#" -gt 0 \]; do'
+    loop=$(grep -vx -e -- <<<"$output")
+    assert [ -n "$loop" ]
+    run -0 complete_line "$C/$f" "$f" -
+    assert_output "$loop"
+  done
 }
 
 @test "completion: marten's commands are those of bin/marten" {
@@ -128,4 +130,17 @@ case_words() {
   assert [ -n "$cmds" ]
   run -0 complete_line "$C/marten" marten ''
   assert_output "$cmds"
+}
+
+@test "completion: polecat's options, formats, rootfs and command" {
+  run -0 complete_line "$C/polecat" polecat -f s
+  assert_output $'sh\nsquashfs'
+  run -0 complete_line "$C/polecat" polecat --f
+  assert_output '--format'
+  # the rootfs: a directory
+  run -0 complete_line "$C/polecat" polecat -o out "$TOP/shar"
+  assert_output "$TOP/share"
+  # after the rootfs, the command
+  run -0 complete_line "$C/polecat" polecat -s x.sh / dash
+  assert_line 'dash'
 }
