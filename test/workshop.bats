@@ -20,6 +20,7 @@ chapter() { # NN: run chapter NN, show its summary line
 @test "workshop: the ja chapters have exactly the en chapters' blocks" {
   run -0 "$W/run" --same-ja
   refute_output --partial differ
+  [ "$(ls "$W"/ja/[0-9][0-9]-*.md | wc -l)" = "$(ls "$W"/[0-9][0-9]-*.md | wc -l)" ]
 }
 
 @test "workshop: the runner fails a block whose output differs, and names it" {
@@ -36,3 +37,12 @@ chapter() { # NN: run chapter NN, show its summary line
 }
 
 @test "workshop: 01 a root filesystem in one command" { chapter 01; }
+@test "workshop: 02 a first container under a 30% CPU cap" { chapter 02; }
+@test "workshop: 03 namespaces: look, isolate, join, keep" { chapter 03; }
+@test "workshop: 04 cgroups: CPU, an OOM kill, a fork bomb" { chapter 04; }
+@test "workshop: 05 capabilities: ping without net_raw, chown without chown" { chapter 05; }
+@test "workshop: 06 the chroot escape, and pivot_root" { chapter 06; }
+@test "workshop: 07 OverlayFS by hand and as image layers" { chapter 07; }
+@test "workshop: 08 network namespaces, NAT, minc -p" { chapter 08; }
+@test "workshop: 09 seccomp: a profile that denies mkdir" { chapter 09; }
+@test "workshop: 10 your own minc, compared with minc --explain" { chapter 10; }
