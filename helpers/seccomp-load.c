@@ -13,15 +13,18 @@
  * i386 also reaches the socket and SysV IPC calls through socketcall(2) and
  * ipc(2), whose arguments lie in memory: a rule with conditions on one of
  * them is left out of the i386 part (libseccomp would widen it to every
- * call of that kind through socketcall/ipc); a rule without covers both.
+ * call of that kind through socketcall/ipc), or, if it allows, allows the
+ * call there whatever its arguments (so that an allow-list leaves i386 its
+ * sockets); a rule without covers both.
  * A rule ending in `unless CAP` is skipped when CAP is in the effective set
- * now: seccomp-load runs after cap-drop, so it sees the container's final
- * capabilities. PROFILE given as /proc/self/fd/N (a descriptor carried
- * across the root switch) is read from N, which is then closed; started
- * itself as /proc/self/fd/N, it makes N close-on-exec.
+ * now, one ending in `if CAP` when it is not: seccomp-load runs after
+ * cap-drop, so it sees the container's final capabilities. PROFILE given
+ * as /proc/self/fd/N (a descriptor carried across the root switch) is read
+ * from N, which is then closed; started itself as /proc/self/fd/N, it makes
+ * N close-on-exec.
  * Compiling is most of its time: --compile writes the BPF program to FILE
  * (atomically, with what it was made from: the profile's text, the
- * effective set the `unless` rules were judged against, or --caps LIST
+ * effective set the `unless`/`if` rules were judged against, or --caps LIST
  * instead, the architecture, libseccomp's version, the kernel's seccomp API
  * level), and --compiled FILE loads that program instead of compiling, if
  * all of these match now; else it compiles as without it.
@@ -58,7 +61,7 @@
 #define OPTIONS \
 	"  --check          compile PROFILE, load nothing, run nothing\n" \
 	"  --compile FILE   write the compiled filter to FILE, run nothing\n" \
-	"  --caps LIST      judge unless rules against LIST (with --compile)\n" \
+	"  --caps LIST      judge unless/if rules against LIST (with --compile)\n" \
 	"  --compiled FILE  load FILE if made from PROFILE, else compile it\n" \
 	"  -h, --help       print this help\n"
 #define SPACE " \t\r\n"
@@ -223,8 +226,8 @@ static uint64_t effective(void)
 	return (uint64_t)d[1].effective << 32 | d[0].effective;
 }
 
-/* unless CAP[,CAP...]: 1 if one of them is in the effective set. */
-static int unless(struct prof *p)
+/* unless|if CAP[,CAP...]: 1 if one of them is in the effective set. */
+static int any_cap(struct prof *p)
 {
 	char *list = next(p), *extra = list ? next(p) : NULL, *c, *save;
 	int n, have = 0;
@@ -292,7 +295,7 @@ static int multiplexed_on_i386(const char *name)
 	       seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_X86, name) >= 0;
 }
 
-/* ACTION SYSCALL [CONDITION...] [unless CAP]; w is the action. */
+/* ACTION SYSCALL [CONDITION...] [unless|if CAP]; w is the action. */
 static void add_rule(struct prof *p, const char *w)
 {
 	struct scmp_arg_cmp cmp[6];
@@ -309,17 +312,26 @@ static void add_rule(struct prof *p, const char *w)
 	nr = seccomp_syscall_resolve_name(name);
 	if (nr == __NR_SCMP_ERROR)
 		bad(p, "unknown syscall", name);
-	while ((w = next(p)) && strcmp(w, "unless") != 0) {
+	while ((w = next(p)) && strcmp(w, "unless") != 0 &&
+	       strcmp(w, "if") != 0) {
 		if (n == 6)
 			bad(p, "too many conditions", w);
 		cmp[n++] = parse_cond(p, w);
 	}
-	/* A rule skipped for a capability, or one equal to the default. */
-	if ((w && unless(p)) || act == p->dflt)
+	/* A rule skipped for a capability (unless CAP: when one is there; if
+	 * CAP: when none is), or one equal to the default. */
+	if ((w && any_cap(p) == (*w == 'u')) || act == p->dflt)
 		return;
 	rc = seccomp_rule_add_array(p->ctx, act, nr, n, cmp);
-	if (rc == 0 && p->i386 && !(n && multiplexed_on_i386(name)))
-		rc = seccomp_rule_add_array(p->i386, act, nr, n, cmp);
+	if (rc == 0 && p->i386) {
+		/* i386 makes socket and IPC calls through socketcall/ipc too,
+		 * where no condition can be checked: a rule with conditions is
+		 * left out there, or, if it allows, allows the call whole. */
+		if (!n || !multiplexed_on_i386(name))
+			rc = seccomp_rule_add_array(p->i386, act, nr, n, cmp);
+		else if (act == SCMP_ACT_ALLOW)
+			rc = seccomp_rule_add_array(p->i386, act, nr, 0, NULL);
+	}
 	if (rc < 0) {
 		errno = -rc;
 		die("%s:%u: rule for %s", p->file, p->line, name);

@@ -686,3 +686,77 @@ EOF
 i386 359 40 1 0|allow
 i386 102 1 0|allow"
 }
+
+@test "seccomp-load: if CAP applies the rule only when CAP is effective" {
+  profile p 'default allow' 'errno EDOM keyctl if sys_admin' \
+    'errno EDOM add_key if sys_nice,net_admin'
+  run -1 seccomp-load "$T/p" -- "$PROBE" keyctl 9999
+  assert_output EDOM
+  run -1 setpriv --bounding-set=-sys_admin seccomp-load "$T/p" -- "$PROBE" keyctl 9999
+  assert_output EOPNOTSUPP
+  # a list: applied when any one of them is there
+  run -1 setpriv --bounding-set=-sys_nice seccomp-load "$T/p" -- "$PROBE" add_key 0 0 0 0 0
+  assert_output EDOM
+  run -1 setpriv --bounding-set=-sys_nice,-net_admin seccomp-load "$T/p" -- "$PROBE" add_key 0 0 0 0 0
+  assert_output EFAULT
+  # --caps judges if rules too
+  run -0 seccomp-load --compile "$T/p.bpf" --caps '' "$T/p"
+  run -1 setpriv --bounding-set=-all seccomp-load --compiled "$T/p.bpf" "$T/p" \
+    -- "$PROBE" keyctl 9999
+  assert_output EOPNOTSUPP
+  profile p 'default allow' 'deny mount if'
+  run -125 seccomp-load --check "$T/p"
+  assert_output "seccomp-load: $T/p:2: missing capability"
+  profile p 'default allow' 'deny mount if sys_admin arg0 == 1'
+  run -125 seccomp-load --check "$T/p"
+  assert_output "seccomp-load: $T/p:2: unexpected: arg0"
+}
+
+@test "seccomp-load: default.policy answers ENOSYS for every call it does not name" {
+  filtered "$POLICY"
+  # statmount (457), lsm_list_modules (461), mseal (462) are newer than
+  # the profile on x86_64, 1000 is no call at all; i386 the same
+  run -0 probe_all <<'EOF'
+x86_64 457 0 0
+x86_64 461 0 0
+x86_64 462 0 0
+x86_64 1000
+i386 457 0 0
+i386 1000
+x86_64 getpid
+i386 getpid
+EOF
+  assert_output "x86_64 457 0 0|ENOSYS
+x86_64 461 0 0|ENOSYS
+x86_64 462 0 0|ENOSYS
+x86_64 1000|ENOSYS
+i386 457 0 0|ENOSYS
+i386 1000|ENOSYS
+x86_64 getpid|allow
+i386 getpid|allow"
+}
+
+@test "seccomp-load: i386: an allow rule with conditions on a socketcall/ipc call allows it whole" {
+  # default.policy's socket (arg0 != 40) and a shmctl for IPC_STAT (2) only:
+  # x86_64 checks the argument, i386 cannot and allows the direct call
+  sed 's/^allow shmctl$/allow shmctl arg1 == 2/' "$POLICY" >"$T/p"
+  filtered "$T/p"
+  run -0 probe_all <<'EOF'
+x86_64 shmctl 0 2
+x86_64 shmctl 0 1
+i386 396 0 2
+i386 396 0 1
+x86_64 socket 40 1 0
+x86_64 socket 2 1 0
+i386 359 40 1 0
+i386 359 2 1 0
+EOF
+  assert_output "x86_64 shmctl 0 2|allow
+x86_64 shmctl 0 1|ENOSYS
+i386 396 0 2|allow
+i386 396 0 1|allow
+x86_64 socket 40 1 0|EPERM
+x86_64 socket 2 1 0|allow
+i386 359 40 1 0|allow
+i386 359 2 1 0|allow"
+}
