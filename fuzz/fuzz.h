@@ -71,8 +71,8 @@ static void fuzz_stop(void)
 #define FUZZ_GONE ((const volatile void *)1)
 static const volatile void *fuzz_live[FUZZ_SLOTS];
 static size_t fuzz_used[FUZZ_SLOTS / 2 + 1];	/* the slots taken */
-static size_t fuzz_nlive, fuzz_nused;
-static int fuzz_tracking, fuzz_full;
+static size_t fuzz_nused;
+static int fuzz_tracking;
 
 static size_t fuzz_slot(const volatile void *p)
 {
@@ -86,17 +86,14 @@ static void fuzz_malloc_hook(const volatile void *p, size_t n)
 	(void)n;
 	if (!fuzz_tracking || !p)
 		return;
-	if (fuzz_nused > FUZZ_SLOTS / 2) {
-		fuzz_full = 1;	/* left to leak: the set is for small runs */
-		return;
-	}
+	if (fuzz_nused > FUZZ_SLOTS / 2)
+		return;	/* left to leak: the set is for small inputs */
 	for (i = fuzz_slot(p); fuzz_live[i] && fuzz_live[i] != FUZZ_GONE;
 	     i = (i + 1) % FUZZ_SLOTS)
 		;
 	if (!fuzz_live[i])
 		fuzz_used[fuzz_nused++] = i;
 	fuzz_live[i] = p;
-	fuzz_nlive++;
 }
 
 static void fuzz_free_hook(const volatile void *p)
@@ -106,7 +103,6 @@ static void fuzz_free_hook(const volatile void *p)
 	for (size_t i = fuzz_slot(p); fuzz_live[i]; i = (i + 1) % FUZZ_SLOTS)
 		if (fuzz_live[i] == p) {
 			fuzz_live[i] = FUZZ_GONE;
-			fuzz_nlive--;
 			return;
 		}
 }
@@ -145,8 +141,7 @@ static void fuzz_end(void)
 			left[n++] = (void *)(uintptr_t)fuzz_live[i];
 		fuzz_live[i] = NULL;
 	}
-	fuzz_nlive = fuzz_nused = 0;
-	fuzz_full = 0;
+	fuzz_nused = 0;
 	for (i = 0; i < n; i++)
 		free(left[i]);
 	for (int fd = 3; fd <= fuzz_maxfd; fd++)
@@ -156,7 +151,7 @@ static void fuzz_end(void)
 }
 
 /* A NUL-terminated copy of the input. */
-static __attribute__((unused)) char *fuzz_str(const uint8_t *data, size_t size)
+static char *fuzz_str(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
 
@@ -167,21 +162,19 @@ static __attribute__((unused)) char *fuzz_str(const uint8_t *data, size_t size)
 	return s;
 }
 
-static __attribute__((unused)) int fuzz_rm(const char *path, const struct stat *st, int type,
+/* nftw(3)'s callback for fuzz_rmrf: what will not go stays, no error. */
+static int fuzz_rm(const char *path, const struct stat *st, int type,
 		   struct FTW *ftw)
 {
-	(void)st; (void)ftw;
-	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0) {
-		/* a directory left without search permission: open it up */
-		chmod(path, 0700);
-		if (type == FTW_DP)
-			rmdir(path);
-	}
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
 	return 0;
 }
 
 /* rm -rf path (never following a symlink). */
-static __attribute__((unused)) void fuzz_rmrf(const char *path)
+static void fuzz_rmrf(const char *path)
 {
 	chmod(path, 0700);
 	nftw(path, fuzz_rm, 64, FTW_DEPTH | FTW_PHYS);
@@ -196,7 +189,7 @@ static void fuzz_sandbox_rm(void)
 	fuzz_rmrf(fuzz_sandbox_dir);
 }
 
-static __attribute__((unused)) const char *fuzz_sandbox(const char *name)
+static const char *fuzz_sandbox(const char *name)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -210,9 +203,8 @@ static __attribute__((unused)) const char *fuzz_sandbox(const char *name)
 
 /* A helper's main run on the input as its arguments after argv0, one per
  * line (or NUL); its exit, or fuzz_stop, comes back here. */
-static __attribute__((unused)) void fuzz_main(const uint8_t *data,
-					      size_t size, const char *argv0,
-					      int (*main_)(int, char **))
+static void fuzz_main(const uint8_t *data, size_t size, const char *argv0,
+		      int (*main_)(int, char **))
 {
 	char *argv[64], *s, *p, *end;
 	int argc = 0;

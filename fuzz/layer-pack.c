@@ -122,8 +122,8 @@ static void make(int top, char *line, char **argv, int *argc, char *clamp)
 	switch (op[0]) {
 	case 'd': mkdirat(dir, base, 0755); break;
 	case 'f': case 'z':
-		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			    O_CLOEXEC, 0644);
+		fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
 			break;
 		if (op[0] == 'f' && a && write(fd, a, strlen(a)) < 0)

@@ -79,8 +79,9 @@ static void check_dir(const char *path, const char *const *want)
 
 static void check_sandbox(void)
 {
-	static const char *const a[] = { "a", NULL }, *const b[] = { "b", NULL },
-		*const c[] = { "c", NULL }, *const d[] = { "d", NULL },
+	static const char *const a[] = { "a", NULL },
+		*const b[] = { "b", NULL }, *const c[] = { "c", NULL },
+		*const d[] = { "d", NULL },
 		*const in_d[] = { "root", "sentinel", NULL };
 	const char *const *want[] = { a, b, c, d, in_d };
 	char path[PATH_MAX + 16];
@@ -116,7 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (in < 0)
 			abort();
 	}
-	if (ftruncate(in, 0) < 0 || pwrite(in, data, size, 0) != (ssize_t)size ||
+	if (ftruncate(in, 0) < 0 ||
+	    pwrite(in, data, size, 0) != (ssize_t)size ||
 	    lseek(in, 0, SEEK_SET) < 0 || dup2(in, 0) < 0 ||
 	    mkdir(root, 0755) < 0)
 		abort();

@@ -33,8 +33,7 @@ static long fuzz_syscall(long nr, ...)
 	va_end(ap);
 	if (nr == SYS_seccomp) {
 		prog = (const struct sock_fprog *)a[2];
-		for (size_t i = 0; i < (size_t)prog->len * sizeof(*prog->filter);
-		     i++)
+		for (size_t i = 0; i < prog->len * sizeof(*prog->filter); i++)
 			sink ^= ((const unsigned char *)prog->filter)[i];
 		(void)sink;
 		return 0;

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setjmp(fuzz_jmp) == 0) {
 		ctx = parse_profile("fuzz.policy", text, caps);
 		if (seccomp_export_bpf(ctx, null) < 0)
-			abort();	/* a profile parsed, a filter not made */
+			abort();	/* parsed, yet no filter made */
 		seccomp_release(ctx);
 	}
 	fuzz_end();

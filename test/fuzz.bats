@@ -28,7 +28,8 @@ replay() { # TARGET
 
 @test "fuzz: every harness fuzz/*.c is a target of make fuzz" {
   local targets c name
-  targets=" $(make -C "$TOP" -s -f Makefile -f - <<<'print: ; @echo $(FUZZ_TARGETS)' print) "
+  targets=" $(make -C "$TOP" -s -f Makefile -f - print \
+    <<<'print: ; @echo $(FUZZ_TARGETS)') "
   for c in "$TOP"/fuzz/*.c; do
     name=${c##*/}; name=${name%.c}
     [ "$name" = replay ] && continue
