@@ -17,7 +17,7 @@ LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
 	layer-pack layer-unpack
-FRONTENDS = minc marten polecat
+FRONTENDS = minc marten
 BINS = $(addprefix helpers/,$(HELPERS))
 
 # The helpers are static programs (those after the root switch must be:
@@ -49,7 +49,7 @@ all: $(BINS)
 # A helper whose modes are files of their own (helpers/NAME-PART.c, sharing
 # helpers/NAME.h) lists them in PARTS_NAME: they are linked with it.
 PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c \
-	pid.c stat.c)
+	pid.c stat.c devices.c)
 helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)

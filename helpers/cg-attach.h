@@ -5,7 +5,8 @@
  * cgroup's directory in each. Each mode is its own file: attach (creating,
  * limiting and moving in: cg-attach.c), --remove (cg-attach-remove.c),
  * --record and --sweep (cg-attach-record.c), --pid (cg-attach-pid.c) and
- * --stat (cg-attach-stat.c).
+ * --stat (cg-attach-stat.c); the attach mode's --devices policy is
+ * cg-attach-devices.c.
  */
 #ifndef MUSTELA_CG_ATTACH_H
 #define MUSTELA_CG_ATTACH_H
@@ -49,6 +50,20 @@ void find_hierarchies(struct cg *cg);
 void place(struct cg *cg);
 int existing(struct cg *cg);
 struct hier *holder(struct cg *cg, const char *controller);
+
+/* cg-attach-devices.c: --devices, a rule TYPE:MAJOR:MINOR:ACCESS */
+#define MAXRULES 128
+struct devrule {
+	char type;		/* 'c', 'b' or 'a' (both) */
+	long major, minor;	/* -1: any */
+	unsigned int access;	/* BPF_DEVCG_ACC_* (mknod, read, write) */
+};
+/* Parse the comma list (modified): how many rules; a bad one is fatal. */
+int parse_devices(char *list, struct devrule *r);
+/* Allow only the rules in the cgroup (v1 files or a v2 BPF program): 0,
+ * or -1 with errno (0: no reason) and *what naming what failed. */
+int set_devices(struct cg *cg, const struct devrule *r, int n,
+		const char **what);
 
 /* cg-attach-remove.c: --remove (and --sweep) */
 int remove_cgroup(struct cg *cg);

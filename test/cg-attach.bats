@@ -730,6 +730,39 @@ status 2"
   assert_not_exists "/run/mustela/cg/mustela-$pid"
 }
 
+@test "cg-attach: --devices: only the devices the rules name open or are made (v1 devices, v2 BPF)" {
+  run -0 cg-attach --name "$P-dev" --devices c:1:3:rwm,c:1:7:r -- sh -c '
+    echo x >/dev/null && echo null; head -c 1 /dev/full | wc -c
+    echo x 2>&1 >/dev/full; head -c 1 /dev/zero 2>&1
+    mknod "$0/z" c 1 5 2>&1; true' "$BATS_TEST_TMPDIR"
+  assert_line --index 0 null
+  assert_line --index 1 1
+  assert_line --index 2 --partial '/dev/full: Operation not permitted'
+  assert_line --index 3 --partial 'Operation not permitted'
+  assert_line --index 4 --partial 'Operation not permitted'
+  run -0 cg-attach --remove "$P-dev"
+  # any number (*), mknod (m), both types (a)
+  run -0 cg-attach --name "$P-dev" --devices 'a:*:*:m,c:1:*:rw' -- sh -c '
+    mknod "$0/z" c 1 5 && head -c 1 "$0/z" | wc -c && mknod "$0/b" b 7 0 &&
+    echo made' "$BATS_TEST_TMPDIR"
+  assert_output $'1\nmade'
+}
+
+@test "cg-attach: --devices: a bad rule: its message, 125, nothing made" {
+  local r
+  for r in c:1:x:rwm c:1:3:rwx x:1:3:r c:1:3 c:1:3:r:w c:1:3: ''; do
+    run -125 cg-attach --name "$P-bad" --devices "$r" -- true
+    if [ -n "$r" ]; then
+      assert_output "cg-attach: bad device rule: $r (TYPE:MAJOR:MINOR:ACCESS)"
+    else
+      assert_output 'cg-attach: bad device rules: none given'
+    fi
+  done
+  [ -z "$(cgdirs "$P-bad" | xargs ls -d 2>/dev/null)" ]
+  run -125 cg-attach --devices c:1:3:rwm --remove "$P-bad"
+  assert_output --partial 'cg-attach: usage:'
+}
+
 @test "cg-attach: no cgroup of this file is left" {
   run -0 find /sys/fs/cgroup -name "$P-*"
   assert_output ''
