@@ -9,6 +9,11 @@
  * Paths inside NEWROOT are resolved with openat2(RESOLVE_IN_ROOT), so a
  * symlink in the image can never send a mount outside it. Descriptors above
  * 2 are closed on exec unless kept with --keep-fd.
+ * --nodev: no device node in NEWROOT opens but the given ones. Every mount
+ * of it becomes nodev (an image's or a bound directory's nodes, a node
+ * made there later), the new /dev and the binds too, but the devices bound
+ * from the host with their own flags (--dev's, --device's) and devpts's
+ * ptys. A process without CAP_SYS_ADMIN cannot mount it away.
  * prog is looked up in the new root; with --exec-from-host it is opened on
  * the host before the switch and executed through that descriptor
  * (execveat(2)).
@@ -41,6 +46,8 @@
 #define OPTIONS \
 	"  --proc            mount a new proc on NEWROOT/proc\n" \
 	"  --dev             a minimal /dev: six devices, pts, shm, on a tmpfs\n" \
+	"  --nodev           no device opens but --dev's and --device's\n" \
+	"  --device SRC[:DST]  bind the host's device node SRC on DST (repeatable)\n" \
 	"  --sys             mount a read-only sysfs on /sys\n" \
 	"  --tmp             mount a tmpfs on /tmp\n" \
 	"  --bind SRC:DST[:ro]  bind host SRC on DST in NEWROOT (repeatable)\n" \
@@ -140,25 +147,29 @@ static int bind_fd(int src, int dst, unsigned int attr)
 	return close(tree);
 }
 
-/* Host SRC on DST inside the root, created like SRC if missing. */
+/* Host SRC on DST inside the root, created like SRC if missing; what
+ * says which option asked ("bind", "device": a device node only). */
 static void bind(int root, const char *src, const char *dst,
-		 unsigned int attr)
+		 unsigned int attr, const char *what)
 {
 	struct stat st;
 	int s, d;
 
 	s = open(src, O_PATH | O_CLOEXEC);
 	if (s < 0 || fstat(s, &st) < 0)
-		die("bind %s", src);
+		die("%s %s", what, src);
+	if (!strcmp(what, "device") && !S_ISCHR(st.st_mode) &&
+	    !S_ISBLK(st.st_mode))
+		diex("device %s: not a device", src);
 	d = in_root(root, dst, S_ISDIR(st.st_mode) ? 'd' : 'f', 0);
 	if (d < 0 || bind_fd(s, d, attr) < 0)
-		die("bind %s on %s", src, dst);
+		die("%s %s on %s", what, src, dst);
 	close(d);
 	close(s);
 }
 
-/* --bind SRC:DST[:ro] */
-static void bind_spec(int root, char *spec)
+/* --bind SRC:DST[:ro]; attr: nodev or 0 */
+static void bind_spec(int root, char *spec, unsigned int attr)
 {
 	char *dst = strchr(spec, ':'), *ro;
 
@@ -168,7 +179,22 @@ static void bind_spec(int root, char *spec)
 	ro = strrchr(dst, ':');
 	if (ro && strcmp(ro, ":ro") == 0)
 		*ro = '\0';
-	bind(root, spec, dst, ro && !*ro ? MOUNT_ATTR_RDONLY : 0);
+	bind(root, spec, dst, attr | (ro && !*ro ? MOUNT_ATTR_RDONLY : 0),
+	     "bind");
+}
+
+/* --device SRC[:DST]: the host's device node, with its mount's flags (not
+ * nodev: /dev's is not), on DST (default SRC) */
+static void device(int root, char *spec)
+{
+	char *dst = strchr(spec, ':');
+
+	if (dst)
+		*dst++ = '\0';
+	if (!spec[0] || (dst && !dst[0]))
+		diex("device %s: expected SRC[:DST]", spec);
+	bind(root, spec, dst ? dst : spec, MOUNT_ATTR_NOSUID |
+	     MOUNT_ATTR_NOEXEC, "device");
 }
 
 /* Hide PATH: /dev/null over a file, an empty read-only tmpfs over a
@@ -186,18 +212,19 @@ static void mask(int root, const char *path)
 	close(fd);
 	if (!S_ISDIR(st.st_mode))
 		bind(root, "/dev/null", path, MOUNT_ATTR_NOSUID |
-		     MOUNT_ATTR_NOEXEC);
+		     MOUNT_ATTR_NOEXEC, "bind");
 	else if (mount_fs(root, path, "tmpfs", MS_RDONLY | MS_NOSUID |
 			  MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") < 0)
 		die("mask %s", path);
 }
 
-/* A minimal /dev: a small tmpfs with the host's harmless devices made with
- * mknod(2) as the host has them (or, where mknod is not allowed, as in a
- * user namespace, bound on empty files), a private devpts instance, a tmpfs
- * for POSIX shared memory, the usual symlinks, and the caller's terminal as
- * console. */
-static void make_dev(int root)
+/* A minimal /dev: a small tmpfs (nodev with --nodev) with the host's
+ * harmless devices bound on empty files (a bound node keeps its own
+ * mount's flags, so it opens on a nodev /dev; and it needs no mknod, which
+ * a user namespace refuses), a private devpts instance, a tmpfs for POSIX
+ * shared memory, the usual symlinks, and the caller's terminal as console.
+ */
+static void make_dev(int root, unsigned long nodev)
 {
 	static const char *const node[] = { "null", "zero", "full", "random",
 		"urandom", "tty" };
@@ -209,27 +236,16 @@ static void make_dev(int root)
 	struct stat st;
 	int dev, rc;
 
-	/* The tmpfs, then the devices in it, made as the host has them. */
-	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID, "mode=755,size=64k") < 0)
+	/* The tmpfs, then the host's devices bound in it. */
+	if (mount_fs(root, "/dev", "tmpfs", MS_NOSUID | nodev,
+		     "mode=755,size=64k") < 0)
 		die("mount tmpfs on /dev");
-	dev = in_root(root, "/dev", 0, 0);
-	if (dev < 0)
-		die("open /dev");
 	for (size_t i = 0; i < sizeof(node) / sizeof(node[0]); i++) {
 		snprintf(p, sizeof(p), "/dev/%s", node[i]);
 		if (stat(p, &st) < 0 || !S_ISCHR(st.st_mode))
 			die("%s: not a character device", p);
-		/* mknodat(2) takes the umask off: the mode is set after */
-		if (mknodat(dev, node[i], S_IFCHR | 0600, st.st_rdev) == 0) {
-			if (fchmodat(dev, node[i], st.st_mode & 07777, 0) < 0)
-				die("chmod %s", p);
-		} else if (errno == EPERM) {
-			bind(root, p, p, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-		} else {
-			die("mknod %s", p);
-		}
+		bind(root, p, p, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "bind");
 	}
-	close(dev);
 	/* A private devpts instance. gid 5 is the tty group; a user namespace
 	 * may not map it (EINVAL), then the mount goes without it. */
 	rc = mount_fs(root, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts);
@@ -254,7 +270,7 @@ static void make_dev(int root)
 	/* By name: descriptor 0 may come from another mount namespace. */
 	if (isatty(0) && (tty = ttyname(0)))
 		bind(root, tty, "/dev/console", MOUNT_ATTR_NOSUID |
-		     MOUNT_ATTR_NOEXEC);
+		     MOUNT_ATTR_NOEXEC, "bind");
 }
 
 /* -x: look prog up on the host's PATH now, as execvp(3) would. */
@@ -281,11 +297,13 @@ static int open_host(const char *prog)
 int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
-	enum { PROC = 256, DEV, SYS, TMP, BIND, MASK, RO, READONLY, WORKDIR,
-	       EXEC_FROM_HOST, KEEP_FD };
+	enum { PROC = 256, DEV, NODEV, DEVICE, SYS, TMP, BIND, MASK, RO,
+	       READONLY, WORKDIR, EXEC_FROM_HOST, KEEP_FD };
 	static const struct option longopts[] = {
 		{ "proc", no_argument, NULL, PROC },
 		{ "dev", no_argument, NULL, DEV },
+		{ "nodev", no_argument, NULL, NODEV },
+		{ "device", required_argument, NULL, DEVICE },
 		{ "sys", no_argument, NULL, SYS },
 		{ "tmp", no_argument, NULL, TMP },
 		{ "bind", required_argument, NULL, BIND },
@@ -299,19 +317,22 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr nodev_attr = { .attr_set = MOUNT_ATTR_NODEV };
 	const char *workdir = "/";
-	char **binds, **masks, **ros, *newroot;
-	int nb = 0, nm = 0, nr = 0, c, err, fd, root, prog = -1;
-	int proc = 0, dev = 0, sys = 0, tmp = 0, rdonly = 0, host = 0;
+	char **binds, **masks, **ros, **devs, *newroot;
+	int nb = 0, nm = 0, nr = 0, ndevs = 0, c, err, fd, root, prog = -1;
+	int proc = 0, dev = 0, nodev = 0, sys = 0, tmp = 0, rdonly = 0;
+	int host = 0;
 	struct statx stx;
 	unsigned long n;
 
 	progname = "pivot";
-	binds = calloc(3 * (size_t)argc, sizeof(*binds));
+	binds = calloc(4 * (size_t)argc, sizeof(*binds));
 	if (!binds)
 		die("calloc");
 	masks = binds + argc;
 	ros = masks + argc;
+	devs = ros + argc;
 	/* No host descriptor crosses into the container unless kept: an open
 	 * directory is a way back out. Ours are all O_CLOEXEC anyway. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -321,6 +342,8 @@ int main(int argc, char **argv)
 		switch (c) {
 		case PROC: proc = 1; break;
 		case DEV: dev = 1; break;
+		case NODEV: nodev = 1; break;
+		case DEVICE: devs[ndevs++] = optarg; break;
 		case SYS: sys = 1; break;
 		case TMP: tmp = 1; break;
 		case BIND: binds[nb++] = optarg; break;
@@ -369,13 +392,19 @@ int main(int argc, char **argv)
 	if (root < 0)
 		die("open %s", newroot);
 
+	/* --nodev: the new root and every mount below it, before anything is
+	 * mounted there; the mounts made below carry their own flags. */
+	if (nodev && syscall(SYS_mount_setattr, root, "", AT_EMPTY_PATH |
+			     AT_RECURSIVE, &nodev_attr, sizeof(nodev_attr)) < 0)
+		die("nodev %s", newroot);
+
 	/* Pseudo-filesystems first: binds, masks and read-only paths may name
 	 * paths inside them (/proc/kcore, /proc/sys, /dev/shm, /tmp/x). */
 	if (proc && mount_fs(root, "/proc", "proc", MS_NOSUID | MS_NODEV |
 			     MS_NOEXEC, NULL) < 0)
 		die("mount proc on /proc");
 	if (dev)
-		make_dev(root);
+		make_dev(root, nodev ? MS_NODEV : 0);
 	if (sys && mount_fs(root, "/sys", "sysfs", MS_RDONLY | MS_NOSUID |
 			    MS_NODEV | MS_NOEXEC, NULL) < 0)
 		die("mount sysfs on /sys");
@@ -383,9 +412,12 @@ int main(int argc, char **argv)
 			    "mode=1777") < 0)
 		die("mount tmpfs on /tmp");
 
-	/* Binds after them, or a new /tmp or /dev would hide a bind into it. */
+	/* Binds after them, or a new /tmp or /dev would hide a bind into it;
+	 * the devices after the binds (one may go into a bound directory). */
 	for (int i = 0; i < nb; i++)
-		bind_spec(root, binds[i]);
+		bind_spec(root, binds[i], nodev ? MOUNT_ATTR_NODEV : 0);
+	for (int i = 0; i < ndevs; i++)
+		device(root, devs[i]);
 
 	/* Masks after the mounts whose files they hide. */
 	for (int i = 0; i < nm; i++)

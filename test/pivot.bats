@@ -37,7 +37,7 @@ pv_pid() {
 @test "pivot: -h has a line for every option" {
   local o
   run -0 pivot -h
-  for o in proc dev sys tmp bind mask ro readonly workdir exec-from-host keep-fd help; do
+  for o in proc dev nodev device sys tmp bind mask ro readonly workdir exec-from-host keep-fd help; do
     assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
@@ -270,4 +270,32 @@ pv_pid() {
 @test "pivot: nothing is left mounted on the host" {
   run -0 pv --proc --dev --sys --tmp --bind "$T/data:/mnt" "$R" -- true
   run -1 grep -F "$R" /proc/self/mountinfo
+}
+
+@test "pivot: --nodev: only --dev's and --device's devices open, not a node of the root, /dev or a bind" {
+  mknod "$T/data/z" c 1 5
+  run -0 pv --dev --nodev --bind "$T/data:/mnt" --device /dev/full:/dev/xfull \
+    "$R" -- sh -c 'head -c 1 /dev/zero | wc -c; head -c 1 /dev/xfull | wc -c
+      mknod /z c 1 5 && head -c 1 /z; mknod /dev/z c 1 5 && head -c 1 /dev/z
+      head -c 1 /mnt/z; true' </dev/null
+  assert_output "$(printf '%s\n' 1 1 'head: /z: Permission denied' \
+    'head: /dev/z: Permission denied' 'head: /mnt/z: Permission denied')"
+  # every mount nodev but the devices bound from the host and devpts
+  run -0 pv --proc --dev --nodev --device /dev/full:/dev/xfull "$R" -- \
+    sh -c 'while read -r _ _ _ _ m o _; do echo "$m $o"; done </proc/self/mountinfo' </dev/null
+  assert_line --regexp '^/ rw,nodev,'
+  assert_line --regexp '^/dev rw,nosuid,nodev,'
+  assert_line --regexp '^/dev/zero rw,nosuid,noexec,'
+  assert_line --regexp '^/dev/xfull rw,nosuid,noexec,'
+  assert_line --regexp '^/dev/pts rw,nosuid,noexec,'
+  # without --nodev a node made in the root opens
+  run -0 pv --dev "$R" -- sh -c 'mknod /z c 1 5 && head -c 1 /z | wc -c' </dev/null
+  assert_output 1
+}
+
+@test "pivot: --device of a missing file, of a file that is no device: 125, a message" {
+  run -125 pv --device /nonexistent "$R" -- true
+  assert_output 'pivot: device /nonexistent: No such file or directory'
+  run -125 pv --device "$T/data/f:/f" "$R" -- true
+  assert_output "pivot: device $T/data/f: not a device"
 }
