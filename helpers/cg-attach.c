@@ -17,6 +17,9 @@
  * is writable (cg-attach-hier.c finds the hierarchies and the caller's
  * place in each). If a step fails before the exec, what this run made is
  * undone. --record FILE adds the cgroup's directories to FILE for --sweep.
+ * --devices RULES: only the devices RULES name can be opened or made in
+ * the cgroup (v1's devices controller, or a v2 BPF program:
+ * cg-attach-devices.c).
  *
  * The other modes run no program, each in a file of its own:
  * --remove NAME kills what runs in the cgroup and removes it
@@ -66,6 +69,7 @@
 	"  --pids-max N        at most N processes and threads (or max)\n" \
 	"  --cpuset-cpus LIST  the CPUs to run on, e.g. 0-2,5\n" \
 	"  --cpuset-mems LIST  the memory nodes to allocate from\n" \
+	"  --devices RULES     only these devices, TYPE:MAJOR:MINOR:rwm,...\n" \
 	"  --remove NAME       kill what runs in cgroup NAME, remove it\n" \
 	"  --record FILE       add the cgroup's directories to FILE\n" \
 	"  --sweep FILE        remove the cgroup FILE records, then FILE\n" \
@@ -79,8 +83,8 @@ enum mode { ATTACH, REMOVE, SWEEP, PID, STAT };
 /* Long options only, and -h (see mustela(7), OPTIONS). */
 enum { OPT_NAME = 256, OPT_PARENT, OPT_MEMORY, OPT_SWAP, OPT_CPUS,
        OPT_QUOTA, OPT_PERIOD, OPT_SHARES, OPT_WEIGHT, OPT_PIDS,
-       OPT_CPUSET_CPUS, OPT_CPUSET_MEMS, OPT_RECORD, OPT_REMOVE, OPT_SWEEP,
-       OPT_PID, OPT_STAT };
+       OPT_CPUSET_CPUS, OPT_CPUSET_MEMS, OPT_DEVICES, OPT_RECORD, OPT_REMOVE,
+       OPT_SWEEP, OPT_PID, OPT_STAT };
 
 enum { MEM, CPU, PIDS, CPUSET, NCTRL };
 static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset" };
@@ -92,6 +96,8 @@ struct lim {
 	long long shares, weight;	/* --cpu-shares, --cpu-weight */
 	const char *pids;		/* --pids-max: a number or "max" */
 	const char *cpuset_cpus, *cpuset_mems;
+	struct devrule *dev;		/* --devices: ndev rules, or NULL */
+	int ndev;
 };
 
 /* Undo this run (move back, remove what it made), then die; with err's
@@ -296,6 +302,15 @@ static void apply(struct cg *cg, const struct lim *l)
 		setc(cg, CPUSET, "cpuset.mems", l->cpuset_mems);
 }
 
+/* --devices: the policy, before anything runs inside. */
+static void devices(struct cg *cg, const struct lim *l)
+{
+	const char *what = "";
+
+	if (l->dev && set_devices(cg, l->dev, l->ndev, &what) < 0)
+		fail(cg, errno, "--devices: %s", what);
+}
+
 /* The controllers the limits need (once --cpus is a quota). */
 static unsigned int controllers(const struct lim *l)
 {
@@ -328,6 +343,7 @@ static void attach(struct cg *cg, const struct lim *l, const char *rec,
 	for (int i = 0; i < cg->n; i++)
 		make(cg, &cg->h[i], cg->h[i].optional ? 0 : mask);
 	apply(cg, l);
+	devices(cg, l);
 
 	/* Move in: prog starts inside, limited. */
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
@@ -389,7 +405,8 @@ static int nlimits(const struct lim *l)
 	return (l->mem != UNSET) + (l->swap != UNSET) + (l->cpus != 0) +
 	       (l->quota != UNSET) + (l->period != UNSET) +
 	       (l->shares != UNSET) + (l->weight != UNSET) + (l->pids != NULL) +
-	       (l->cpuset_cpus != NULL) + (l->cpuset_mems != NULL);
+	       (l->cpuset_cpus != NULL) + (l->cpuset_mems != NULL) +
+	       (l->dev != NULL);
 }
 
 /* The limits that cannot go together; --cpus becomes a quota. */
@@ -436,6 +453,7 @@ int main(int argc, char **argv)
 		{ "pids-max", required_argument, NULL, OPT_PIDS },
 		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
 		{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
+		{ "devices", required_argument, NULL, OPT_DEVICES },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "remove", required_argument, NULL, OPT_REMOVE },
 		{ "sweep", required_argument, NULL, OPT_SWEEP },
@@ -446,6 +464,7 @@ int main(int argc, char **argv)
 	};
 	struct lim l = { .mem = UNSET, .swap = UNSET, .quota = UNSET,
 			 .period = UNSET, .shares = UNSET, .weight = UNSET };
+	static struct devrule rules[MAXRULES];
 	struct cg cg = { .n = 0 };
 	const char *rec = NULL, *arg = NULL;
 	enum mode mode = ATTACH;
@@ -481,6 +500,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CPUSET_CPUS: l.cpuset_cpus = optarg; break;
 		case OPT_CPUSET_MEMS: l.cpuset_mems = optarg; break;
+		case OPT_DEVICES:
+			l.ndev = parse_devices(optarg, rules);
+			l.dev = rules;
+			break;
 		case OPT_RECORD: rec = optarg; break;
 		case OPT_REMOVE: mode = one_mode(mode, REMOVE); arg = optarg; break;
 		case OPT_SWEEP: mode = one_mode(mode, SWEEP); arg = optarg; break;
