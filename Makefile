@@ -17,7 +17,7 @@ LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
 	layer-pack layer-unpack
-FRONTENDS = minc marten
+FRONTENDS = minc marten polecat
 BINS = $(addprefix helpers/,$(HELPERS))
 
 # The helpers are static programs (those after the root switch must be:
