@@ -16,7 +16,7 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
-	layer-pack layer-unpack
+	layer-pack layer-unpack scope-lock
 FRONTENDS = minc marten polecat
 BINS = $(addprefix helpers/,$(HELPERS))
 
