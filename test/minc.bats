@@ -582,9 +582,9 @@ image_setup() {
   run -0 minc --explain -r "$R" --pid-max 8 true
   assert_line --partial "$TOP/helpers/cg-attach --name"
   run -0 grep -c -- ' -- \\$' <<<"$output"
-  assert_output 5
+  assert_output 6
   run -0 sh -c "minc --explain -r '$R' true | grep -o '^ *[^ ]*' | sed 's/^ *//; s,.*/,,'"
-  assert_output "$(printf '%s\n' exec ns-enter overlay-mount pivot cap-drop 3)"
+  assert_output "$(printf '%s\n' exec scope-lock ns-enter overlay-mount pivot cap-drop 3)"
 }
 
 @test "minc: SHELL that names a command runs it from the container's PATH; no command waits for no stdin" {
@@ -626,4 +626,69 @@ image_setup() {
   assert_output minc
   run -0 find "$T/c/storage" -mindepth 1
   assert_output "$T/c/storage/y"
+}
+
+# Landlock's scoping (ABI 6, Linux 6.12), asked without the helpers, or skip.
+need_landlock_scoping() {
+  local abi
+  abi=$(python3 -c 'import ctypes
+print(ctypes.CDLL(None).syscall(444, None, 0, 1))')
+  [ "$abi" -ge 6 ] || skip "Landlock ABI $abi: scoping needs 6 (Linux 6.12)"
+}
+
+# abstract_server NAME: a process of the host listening on the abstract
+# unix socket NAME (for 30 s at most); its pid in ABS_PID
+abstract_server() {
+  python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind("\0" + sys.argv[1]); s.listen(8)
+time.sleep(30)' "$1" 3>&- &
+  ABS_PID=$!
+  for _ in $(seq 100); do
+    ! grep -q "@$1\$" /proc/net/unix || return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+ABS_CONNECT='import socket, sys
+socket.socket(socket.AF_UNIX).connect("\0" + sys.argv[1]); print("connected")'
+
+@test "minc: with the host's network, a host abstract socket is refused (EPERM); --privileged reaches it" {
+  need_landlock_scoping
+  local n=mustela-minc-$$
+  abstract_server "$n"
+  run -0 python3 -c "$ABS_CONNECT" "$n"
+  assert_output connected
+  run -1 minc -r / python3 -c "$ABS_CONNECT" "$n"
+  assert_output --partial 'PermissionError: [Errno 1] Operation not permitted'
+  run -1 minc -r / --net=host python3 -c "$ABS_CONNECT" "$n"
+  assert_output --partial 'Operation not permitted'
+  run -0 minc -r / --privileged python3 -c "$ABS_CONNECT" "$n"
+  assert_output connected
+  kill "$ABS_PID"
+}
+
+@test "minc: with the host's network, the container's own abstract sockets and signals work, --init's pid 1 too" {
+  need_landlock_scoping
+  run -0 minc -r / sh -c '
+    python3 -c "import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(\"\0\" + sys.argv[1]); s.listen(8)
+print(\"up\", flush=True); time.sleep(30)" "$0" | { read -r _; python3 -c "$1" "$0"; }' \
+    "mustela-in-$$" "$ABS_CONNECT"
+  assert_output connected
+  run -0 minc -r "$R" --init sh -c 'kill -0 1 && sleep 30 & kill $!; echo signalled'
+  assert_output signalled
+}
+
+@test "minc: --explain: scope-lock before ns-enter with the host's network; not with -n, nor --privileged" {
+  run -0 minc --explain -r "$R" true
+  assert_line --regexp '^[^ ].*/helpers/scope-lock -- \\$'
+  assert_line --index 1 --regexp '/helpers/scope-lock -- \\$'
+  assert_line --index 2 --regexp '^  .*/helpers/ns-enter '
+  run -0 minc --explain -r "$R" --net=host true
+  assert_output --partial '/helpers/scope-lock -- '
+  for opt in -n --privileged; do
+    run -0 minc --explain -r "$R" "$opt" true
+    refute_output --partial scope-lock
+  done
 }
