@@ -6,7 +6,11 @@
  * cgroup's processes may read, write or make (mknod); every other is
  * refused (EPERM), whatever the process's capabilities.
  * cgroup v1: the devices controller's files, devices.deny "a" (nothing),
- * then one devices.allow line a rule. cgroup v2 has no such files: a
+ * then one devices.allow line a rule, and the processes go into a cgroup
+ * nested in it, LEAF, which inherits them: a process with CAP_SYS_ADMIN
+ * that mounts the devices hierarchy (its cgroup namespace's root is LEAF)
+ * may write its own cgroup's devices.allow, but never beyond its parent's
+ * (see the kernel's cgroup-v1/devices.rst). cgroup v2 has no such files: a
  * BPF_PROG_TYPE_CGROUP_DEVICE program, written here instruction by
  * instruction (as runc's and crun's), is attached to the cgroup
  * (BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI: an ancestor's program still
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "lib.h"
@@ -106,7 +111,10 @@ static int set_v1(const char *dir, const struct devrule *r, int n,
 				return -1;
 		}
 	}
-	return 0;
+	/* the leaf, made after the rules: it copies them */
+	*what = "mkdir " LEAF;
+	pathf(line, "%s/" LEAF, dir);
+	return mkdir(line, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 /* One BPF instruction (see linux/bpf.h and the kernel's
@@ -222,5 +230,8 @@ int set_devices(struct cg *cg, const struct devrule *r, int n,
 		*what = "no devices cgroup hierarchy and no cgroup2 one";
 		return errno = 0, -1;
 	}
-	return h->v2 ? set_v2(h->dir, r, n, what) : set_v1(h->dir, r, n, what);
+	if (h->v2)
+		return set_v2(h->dir, r, n, what);
+	h->leaf = 1;
+	return set_v1(h->dir, r, n, what);
 }

@@ -106,7 +106,7 @@ static void fail(struct cg *cg, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 static void fail(struct cg *cg, int err, const char *fmt, ...)
 {
-	char msg[2 * PATH_MAX], pid[16];
+	char msg[2 * PATH_MAX], pid[16], leaf[PATH_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -116,6 +116,10 @@ static void fail(struct cg *cg, int err, const char *fmt, ...)
 	for (int i = 0; i < cg->n; i++) {
 		if (cg->h[i].moved)
 			put(cg->h[i].home, "cgroup.procs", pid);
+		if (cg->h[i].leaf && cg->h[i].created) {
+			pathf(leaf, "%s/" LEAF, cg->h[i].dir);
+			rmdir(leaf);
+		}
 		if (cg->h[i].created)
 			rmdir(cg->h[i].dir);
 	}
@@ -345,11 +349,13 @@ static void attach(struct cg *cg, const struct lim *l, const char *rec,
 	apply(cg, l);
 	devices(cg, l);
 
-	/* Move in: prog starts inside, limited. */
+	/* Move in: prog starts inside, limited (below the device policy's
+	 * cgroup on v1: see cg-attach-devices.c). */
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	for (int i = 0; i < cg->n; i++)
 		if (cg->h[i].used) {
-			set(cg, cg->h[i].dir, "cgroup.procs", pid);
+			set(cg, cg->h[i].dir, cg->h[i].leaf ?
+			    LEAF "/cgroup.procs" : "cgroup.procs", pid);
 			cg->h[i].moved = 1;
 		}
 	/* Inside now: a sweep finds prog here; prog is not tied to the

@@ -29,6 +29,8 @@ struct hier {
 	 * --pid, --stat) or recorded (--sweep) */
 	int used;
 	int created, moved;	/* attach: what a failure undoes */
+	int leaf;		/* v1 devices with --devices: processes go
+				 * into dir/LEAF (cg-attach-devices.c) */
 };
 
 struct cg {
@@ -53,6 +55,7 @@ struct hier *holder(struct cg *cg, const char *controller);
 
 /* cg-attach-devices.c: --devices, a rule TYPE:MAJOR:MINOR:ACCESS */
 #define MAXRULES 128
+#define LEAF "container"	/* v1 devices: where the processes go */
 struct devrule {
 	char type;		/* 'c', 'b' or 'a' (both) */
 	long major, minor;	/* -1: any */

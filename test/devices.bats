@@ -171,6 +171,14 @@ no_cgroup_left() {
       mknod /m/k c 1 11 && head -c 1 /m/z | wc -c && echo probe >/m/k'
     assert_line --index 0 1
     assert_line --index 1 --partial '/m/k: Operation not permitted'
+    # v1: nor by writing its own cgroup's devices.allow (the container is
+    # in a cgroup nested in the policy's, which it cannot loosen)
+    # shellcheck disable=SC2086
+    run -1 minc -r "$R" $lim --cap-add sys_admin sh -c '
+      mkdir /c /m && if mount -t cgroup -o devices none /c 2>/dev/null; then
+        echo a >/c/devices.allow; fi
+      mount -t tmpfs t /m && mknod /m/k c 1 11 && echo probe >/m/k'
+    assert_line --partial '/m/k: Operation not permitted'
   done
   no_cgroup_left
 }
