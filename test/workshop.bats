@@ -36,6 +36,18 @@ chapter() { # NN: run chapter NN, show its summary line
   assert_line '99-t: 2 blocks run, 0 skipped'
 }
 
+@test "workshop: the runner fails a chapter that leaves a network namespace behind" {
+  need_root
+  local d
+  d=$(mktemp -d)
+  printf '%s\n' '# t' '```sh' "ip netns add ws-leak-$$" '```' >"$d/98-t.md"
+  run -1 "$W/run" "$d/98-t.md"
+  ip netns del "ws-leak-$$" || :
+  rm -rf "$d"
+  assert_line 'run: 98-t: left behind:'
+  assert_line "netns /run/netns/ws-leak-$$"
+}
+
 @test "workshop: 01 a root filesystem in one command" { chapter 01; }
 @test "workshop: 02 a first container under a 30% CPU cap" { chapter 02; }
 @test "workshop: 03 namespaces: look, isolate, join, keep" { chapter 03; }
