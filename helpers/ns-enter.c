@@ -2,8 +2,8 @@
  *
  * usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]
  *        [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]
- *        [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]...
- *        [--mount-proc] [--hostname NAME]
+ *        [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]
+ *        [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]
  *        [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]
  *        [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]
  *
@@ -21,6 +21,16 @@
  * netns add). --mount-proc mounts a new /proc (with --pid: the new pid
  * namespace's) in the new mount namespace. Options are long only, as in
  * every helper (mustela(7), OPTIONS).
+ *
+ * Entering a running container (--target, CVE-2019-5736): ns-enter makes
+ * itself non-dumpable (PR_SET_DUMPABLE 0) before it joins anything, so
+ * that no process of the container can open /proc/PID/exe (the host's
+ * ns-enter) or /proc/PID/fd of it, or ptrace it, without CAP_SYS_PTRACE
+ * where ns-enter started; prog's execve(2) makes prog dumpable again (it
+ * is the container's file), unless prog is unreadable to it or set-id.
+ * Every descriptor above 2 is closed on exec but those --keep-fd names,
+ * and the processes that stay (the parent that waits, --init's init)
+ * close theirs: the caller's descriptors do not reach the container.
  *
  * Forks: the kernel puts only the caller's children in a new pid or time
  * namespace, so with --pid (new or joined) or --time ns-enter forks: the
@@ -62,13 +72,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 
 #include "lib.h"
 
 #define SYNOPSIS "ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]" \
 	" [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]" \
-	" [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]..." \
-	" [--mount-proc] [--hostname NAME]" \
+	" [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]" \
+	" [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]" \
 	" [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]" \
 	" [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]"
 #define OPTIONS \
@@ -82,6 +93,7 @@
 	"  --user            new user namespace (first: it owns the others)\n" \
 	"  --TYPE=FILE       join the namespace FILE names instead (/proc/PID/ns/TYPE)\n" \
 	"  --target PID      join PID's namespaces (all, or the types given)\n" \
+	"  --keep-fd N       with --target: leave descriptor N open for prog\n" \
 	"  --netns FILE      join the network namespace FILE (as --net=FILE)\n" \
 	"  --keep TYPE:FILE  bind the new namespace on FILE (umount FILE; rm FILE)\n" \
 	"  --mount-proc      mount a new /proc (implies --mount; or pivot --proc)\n" \
@@ -479,6 +491,15 @@ static pid_t fork_child(int kill_with_parent)
 	return pid;
 }
 
+/* A process that stays while prog runs (the parent that waits, the init)
+ * holds no descriptor above 2 once inside a running container: it never
+ * executes, so close-on-exec would not close the caller's. */
+static void close_all(const char *target)
+{
+	if (target && syscall(SYS_close_range, 3, ~0U, 0) < 0)
+		die("close_range");
+}
+
 /* Relay the signals in set to child until it exits; as an init, reap every
  * other child too (orphans of the pid namespace are re-parented to pid 1). */
 static int relay(pid_t child, const sigset_t *set, int reap_all)
@@ -528,7 +549,7 @@ int main(int argc, char **argv)
 	 * order of ns[]. */
 	enum { USER = 256, CGROUP, IPC, UTS, NET, PID, MOUNT, TIME, TARGET,
 	       NETNS, KEEP, MOUNT_PROC, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID,
-	       INIT, KILL, PIDFILE };
+	       INIT, KILL, PIDFILE, KEEP_FD };
 	static const struct option longopts[] = {
 		{ "pid", optional_argument, NULL, PID },
 		{ "mount", optional_argument, NULL, MOUNT },
@@ -549,6 +570,7 @@ int main(int argc, char **argv)
 		{ "init", no_argument, NULL, INIT },
 		{ "kill-with-parent", no_argument, NULL, KILL },
 		{ "pidfile", required_argument, NULL, PIDFILE },
+		{ "keep-fd", required_argument, NULL, KEEP_FD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -558,13 +580,16 @@ int main(int argc, char **argv)
 	struct idmap uid = { .n = 0 }, gid = { .n = 0 };
 	int c, i, types = 0, joined = 0, map_root = 0, init = 0, mount_proc = 0;
 	int kill_parent = 0, fork_pid, keeps = 0, go = -1, pfd = -1;
-	int fd[NNS], sync[2] = { -1, -1 };
+	int fd[NNS], sync[2] = { -1, -1 }, *kept, nkept = 0;
 	sigset_t relayed, saved;
 	unsigned long n;
 	pid_t ppid, child, keeper = 0;
 	char byte;
 
 	progname = "ns-enter";
+	kept = calloc((size_t)argc, sizeof(*kept));
+	if (!kept)
+		die("calloc");
 	opterr = 0;	/* bad_option says it */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -596,6 +621,11 @@ int main(int argc, char **argv)
 		case INIT: init = 1; break;
 		case KILL: kill_parent = 1; break;
 		case PIDFILE: pidfile = optarg; break;
+		case KEEP_FD:
+			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
+				diex("keep-fd %s: not a descriptor", optarg);
+			kept[nkept++] = (int)n;
+			break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -621,8 +651,27 @@ int main(int argc, char **argv)
 			diex("--keep %s needs a new %s namespace (--%s)",
 			     ns[i].name, ns[i].opt, ns[i].opt);
 	}
+	if (nkept && !target)
+		diex("--keep-fd needs --target (without it no descriptor is "
+		     "closed)");
 	if (target && !types)
 		types = ~0;	/* all of them, as nsenter -a */
+
+	/* 0. Entering a running container: nothing of ours may be reached
+	 * from it. Non-dumpable before any join, so that its processes
+	 * cannot open /proc/PID/exe or /proc/PID/fd of ours nor ptrace us
+	 * (see ptrace(2), "Ptrace access mode checking"); every descriptor
+	 * above 2 close-on-exec, but the kept ones. */
+	if (target) {
+		if (prctl(PR_SET_DUMPABLE, 0) < 0)
+			die("prctl PR_SET_DUMPABLE");
+		if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+			die("close_range");
+		for (i = 0; i < nkept; i++)
+			if (fcntl(kept[i], F_SETFD, 0) < 0)
+				die("keep-fd %d", kept[i]);
+	}
+	free(kept);
 
 	/* 1. Files, opened while their paths are still the caller's: the
 	 * pidfile and the namespaces to join. */
@@ -704,6 +753,7 @@ int main(int argc, char **argv)
 			}
 			if (pfd >= 0)
 				close(pfd);
+			close_all(target);
 			exit(relay(child, &relayed, 0));
 		}
 		/* The child starts prog only once the namespaces are kept and
@@ -732,8 +782,10 @@ int main(int argc, char **argv)
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 			die("prctl PR_SET_CHILD_SUBREAPER");
 		child = fork_child(kill_parent);
-		if (child > 0)
+		if (child > 0) {
+			close_all(target);
 			exit(relay(child, &relayed, 1));
+		}
 	}
 	if ((fork_pid || init) && sigprocmask(SIG_SETMASK, &saved, NULL) < 0)
 		die("sigprocmask");

@@ -3,7 +3,8 @@
 # type) and a named netns, the fork for a pid namespace (pid 1, relayed
 # signals, 128+N), --init, user namespaces mapped by root and by an
 # unprivileged caller (newuidmap), --kill-with-parent, --pidfile; joining
-# by file (--TYPE=FILE), keeping a namespace (--keep), --mount-proc
+# by file (--TYPE=FILE), keeping a namespace (--keep), --mount-proc; entering
+# a running container non-dumpable, the caller's descriptors closed (--keep-fd)
 
 load 'lib/common'
 
@@ -98,7 +99,7 @@ trapped() { # SIG WHO ARGS...
 
 @test "ns-enter: -h prints the usage on stdout, exit 0" {
   run -0 --separate-stderr ns-enter -h
-  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]'
+  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]'
   [ -z "$stderr" ]
   run -0 ns-enter --help
   assert_output --partial 'ns-enter: usage: ns-enter [--pid'
@@ -108,7 +109,8 @@ trapped() { # SIG WHO ARGS...
   local o
   run -0 ns-enter -h
   for o in pid mount uts ipc net cgroup time user TYPE=FILE target netns keep \
-    mount-proc hostname map-root map-uid map-gid init kill-with-parent pidfile help; do
+    keep-fd mount-proc hostname map-root map-uid map-gid init kill-with-parent \
+    pidfile help; do
     assert_line --regexp "^  (-h, )?--$o[ ,]"
   done
   assert_line --partial 'pivot --proc'
@@ -428,6 +430,65 @@ trapped() { # SIG WHO ARGS...
   assert_output "ns-enter: target 0: not a process id"
   run -125 ns-enter --target 99999999999 --net -- true
   assert_output "ns-enter: target 99999999999: not a process id"
+}
+
+# Which of descriptors 3, 5 and 12 the shell prog sees open.
+FDS='for n in 3 5 12; do [ -e /proc/self/fd/$n ] && echo "open $n" || echo "closed $n"; done'
+
+@test "ns-enter: --target closes the caller's descriptors above 2, but --keep-fd's" {
+  start --pid --mount --uts -- sleep 100
+  # without --target nothing is closed: the check sees an open one
+  run -0 ns-enter --uts -- sh -c "$FDS" 3>&- 5</dev/null 12>/dev/null
+  assert_output $'closed 3\nopen 5\nopen 12'
+  run -0 ns-enter --target "$TP" -- sh -c "$FDS" 3</dev/null 5</dev/null 12>/dev/null
+  assert_output $'closed 3\nclosed 5\nclosed 12'
+  run -0 ns-enter --target "$TP" --keep-fd 5 -- sh -c "$FDS" 3</dev/null 5</dev/null 12>/dev/null
+  assert_output $'closed 3\nopen 5\nclosed 12'
+  run -125 ns-enter --target "$TP" --keep-fd 9 -- true 9<&-
+  assert_output "ns-enter: keep-fd 9: Bad file descriptor"
+  run -125 ns-enter --uts --keep-fd 5 -- true 5</dev/null
+  assert_output "ns-enter: --keep-fd needs --target (without it no descriptor is closed)"
+}
+
+@test "ns-enter: --target is non-dumpable until prog executes; the waiting parent keeps no descriptor" {
+  local p c b i
+  start --pid --mount --uts -- setpriv --bounding-set=-sys_ptrace sleep 100
+  # Root without CAP_SYS_PTRACE (as in a container) may read /proc/PID/exe
+  # of a process that holds no capability it lacks only if that process is
+  # dumpable (ptrace(2), "Ptrace access mode checking"); every process here
+  # runs without CAP_SYS_PTRACE. The parent that waits never executes: it
+  # stays as non-dumpable as the child was until its exec.
+  setpriv --bounding-set=-sys_ptrace ns-enter --target "$TP" -- \
+    sh -c "echo ok >$T/ready; exec sleep 100" 12>"$T/f" 3>&- &
+  p=$!
+  PIDS+=("$p")
+  # a parent that does not enter a running container stays dumpable
+  setpriv --bounding-set=-sys_ptrace ns-enter --pid -- sleep 100 3>&- &
+  b=$!
+  PIDS+=("$b")
+  wait_file "$T/ready"
+  c=$(pgrep -P "$p")
+  PIDS+=("$c")
+  for ((i = 0; i < 100; i++)); do
+    [ "$(readlink "/proc/$b/exe")" = "$TOP/helpers/ns-enter" ] &&
+      [ "$(readlink "/proc/$c/exe")" = "$(command -v sleep)" ] && break
+    sleep 0.02
+  done
+  run -1 setpriv --bounding-set=-sys_ptrace readlink -v "/proc/$p/exe"
+  assert_output "readlink: /proc/$p/exe: Permission denied"
+  run -1 setpriv --bounding-set=-sys_ptrace readlink -v "/proc/$p/fd/0"
+  assert_output "readlink: /proc/$p/fd/0: Permission denied"
+  run -0 setpriv --bounding-set=-sys_ptrace readlink -v "/proc/$c/exe"
+  assert_output "$(command -v sleep)"
+  run -0 setpriv --bounding-set=-sys_ptrace readlink -v "/proc/$b/exe"
+  assert_output "$TOP/helpers/ns-enter"
+  # neither the parent nor prog holds the caller's descriptor 12
+  for ((i = 0; i < 100; i++)); do
+    [ "$(ls "/proc/$p/fd" | wc -l)" -eq 3 ] && break
+    sleep 0.02
+  done
+  run -0 ls "/proc/$p/fd" "/proc/$c/fd"
+  assert_output $'/proc/'"$p"$'/fd:\n0\n1\n2\n\n/proc/'"$c"$'/fd:\n0\n1\n2'
 }
 
 @test "ns-enter: --netns FILE joins a named network namespace" {
