@@ -10,6 +10,12 @@
 
 load 'lib/common'
 
+setup_file() {
+  # the shared rootfs, built before the first test's time limit starts
+  # (the VM lane's is 60 s)
+  rootfs >/dev/null
+}
+
 setup() {
   container_setup
   export MUSTELA_DIR=$T/store
