@@ -13,7 +13,7 @@ MINC_ROOTDIR MINC_BINDS MINC_BACKGROUND MINC_X11 MINC_CPUMASK MINC_UTSNAME
 MINC_USER MINC_USEDEV MINC_DEBUGFS MINC_NOCAPS MINC_CAPADD MINC_PRIVILEGED
 MINC_SECCOMP MINC_READONLY MINC_INIT MINC_ENVS MINC_WORKDIR MINC_MEM_LIMIT
 MINC_MEM_SWAP MINC_CPU_SHARES MINC_CPU_QUOTA MINC_CPUS MINC_PID_MAX MINC_NET
-MINC_PORTS MINC_SUBNET MINC_CGROUP_PARENT MINC_NET_HOOK MINC_DEVICES"
+MINC_PORTS MINC_SUBNET MINC_CGROUP_PARENT MINC_NET_HOOK MINC_NOPRIV MINC_DEVICES"
 
 # A newline, for splitting lists that may hold spaces; a tab.
 NL='
@@ -65,9 +65,11 @@ quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
     "" | *[!A-Za-z0-9_./:=,+@%^-]*) ;;
     *) printf '%s' "$1"; return ;;
   esac
+  # shellcheck disable=SC2016 # the literal words $$ and $holder
   case "$1" in
-    # the pasting shell's pid (see self in minc-exec): in double quotes
-    *'$$'*)
+    # the pasting shell's pid (see self in minc-exec), the pid of -n
+    # slirp's holder (12-slirp): in double quotes
+    *'$$'* | *'$holder'*)
       case "$1" in
         *[!A-Za-z0-9_./:=,+@%^\$-]*) ;;
         *) printf '"%s"' "$1"; return ;;
