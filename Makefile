@@ -18,6 +18,8 @@ LDFLAGS ?=
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
 	layer-pack layer-unpack scope-lock
 FRONTENDS = minc marten polecat
+# commands that need nothing of the tree (installed as they are)
+TOOLS = mkrootfs
 BINS = $(addprefix helpers/,$(HELPERS))
 
 # The helpers are static programs (those after the root switch must be:
@@ -102,7 +104,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/seccomp \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(COMPLETIONDIR)
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(BINS) $(addprefix bin/,$(TOOLS)) $(DESTDIR)$(BINDIR)
 	for f in $(INST_FRONTENDS); do d=$(DESTDIR)$(BINDIR)/$$f; \
 		install -m 755 bin/$$f "$$d" && \
 		sed -i 's|^MUSTELA_LIBEXEC=.*|MUSTELA_LIBEXEC=$(LIBEXECDIR)/mustela|' "$$d" && \
@@ -130,7 +132,7 @@ install: all
 		$(DESTDIR)$(COMPLETIONDIR)/$$h || exit 1; done
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(HELPERS) $(INST_FRONTENDS)) \
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(HELPERS) $(TOOLS) $(INST_FRONTENDS)) \
 		$(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(INST_LIBEXEC)) \
 		$(addprefix $(DESTDIR)$(DATADIR)/seccomp/,$(INST_POLICY)) \
 		$(addprefix $(DESTDIR)$(MANDIR)/,$(INST_MAN)) \

@@ -13,14 +13,11 @@ teardown() {
   container_teardown
 }
 
-HELPERS='ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load
-layer-pack layer-unpack'
-
 # Every absolute path of `minc --explain`'s output that names a file of
 # mustela's (a helper, a backend, a profile), one a line.
 explained_paths() {
   grep -o '/[^ '\''"<>]*' <<<"$output" |
-    grep -E '/(ns-enter|cap-drop|pivot|cg-attach|overlay-mount|seccomp-load|minc-net|[^/]*\.policy)$' |
+    grep -E '/(ns-enter|cap-drop|pivot|cg-attach|overlay-mount|seccomp-load|scope-lock|minc-net|[^/]*\.policy)$' |
     sort -u
 }
 

@@ -64,8 +64,7 @@ scripts() {
 
 @test "lint: -h output and the man page SYNOPSIS agree, for every helper" {
   local h out syn bad=""
-  for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
-    layer-pack layer-unpack; do
+  for h in $HELPERS; do
     out=$("$TOP/helpers/$h" -h | head -n 1 | sed "s/^$h: usage: //")
     # the SYNOPSIS section, troff escapes removed, joined into one line
     syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/{/^\.SH/d;p}' "$TOP/share/man/man1/$h.1" |
@@ -77,8 +76,7 @@ scripts() {
 
 @test "lint: the helpers' only short option is -h (mustela(7), OPTIONS)" {
   local h l bad=""
-  for h in ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
-    layer-pack layer-unpack; do
+  for h in $HELPERS; do
     grep -q 'getopt_long(argc, argv, "+h",' "$TOP/helpers/$h.c" || bad="$bad $h.c"
     for l in {a..g} {i..z} {A..Z}; do
       [ "$("$TOP/helpers/$h" "-$l" x 2>&1 >/dev/null | head -n 1)" = \

@@ -20,6 +20,10 @@ rootfs() {
   echo "$dir"
 }
 
+# The helpers, as the Makefile lists them (HELPERS): one list for every
+# test that goes through all of them.
+HELPERS=$(sed -n '/^HELPERS = /,/[^\\]$/{s/^HELPERS = //;s/\\$//;p}' "$TOP/Makefile" | tr -s ' \t\n' ' ')
+
 # A checksum of a whole tree (names, modes, contents) to show it unchanged.
 tree_sum() {
   (cd "$1" && find . -path ./.done -prune -o -printf '%p %m %s %l\n' | LC_ALL=C sort | md5sum)
