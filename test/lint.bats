@@ -10,7 +10,7 @@ load 'lib/common'
 scripts() {
   local f
   find "$TOP" \( -path "$TOP/.git" -o -path "$TOP/test/vm/cache" -o \
-    -path "$TOP/bench/results" -o -path "$TOP/helpers" \) -prune -o \
+    -path "$TOP/bench/results" -o -path "$TOP/helpers" -o -path "$TOP/fuzz/build" \) -prune -o \
     -type f -size -512k -print | LC_ALL=C sort | while read -r f; do
     if head -c 64 "$f" | grep -q '^#!/bin/sh'; then
       echo "$f"
