@@ -53,6 +53,8 @@ all: $(BINS)
 PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c \
 	pid.c stat.c devices.c)
 helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
+PARTS_seccomp-load = helpers/seccomp-load-profile.c
+helpers/seccomp-load: $(PARTS_seccomp-load) helpers/seccomp-load.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)
 	$(HCC) -std=gnu99 $(WARN) $(CFLAGS) $(STATIC_$*) \

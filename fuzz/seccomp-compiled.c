@@ -51,6 +51,7 @@ static int fuzz_prctl(int option, ...)
 #define syscall fuzz_syscall
 #define prctl fuzz_prctl
 #include "../helpers/seccomp-load.c"
+#include "../helpers/seccomp-load-profile.c"
 #include "../helpers/lib.c"
 #undef prctl
 #undef syscall

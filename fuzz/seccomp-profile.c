@@ -3,9 +3,10 @@
  *
  * Input: 8 bytes, the effective capability set the `unless` rules are
  * judged against (little-endian), then the profile's text. The text is
- * parsed by parse_profile() of helpers/seccomp-load.c into a libseccomp
- * filter, which is exported as BPF (as --check does) and released; a
- * profile seccomp-load refuses ends in its exit, caught (see fuzz.h).
+ * parsed by parse_profile() of helpers/seccomp-load-profile.c into a
+ * libseccomp filter, which is exported as BPF (as --check does) and
+ * released; a profile seccomp-load refuses ends in its exit, caught (see
+ * fuzz.h).
  * Nothing is loaded. Seeds: fuzz/corpus/seccomp-profile/ (share/seccomp's
  * profile, and small ones for each construct of seccomp-load(1)).
  */
@@ -15,6 +16,7 @@
 #define exit fuzz_exit
 #define main seccomp_load_main
 #include "../helpers/seccomp-load.c"
+#include "../helpers/seccomp-load-profile.c"
 #include "../helpers/lib.c"
 #undef main
 #undef exit
