@@ -55,6 +55,8 @@ PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c \
 helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
 PARTS_seccomp-load = helpers/seccomp-load-profile.c
 helpers/seccomp-load: $(PARTS_seccomp-load) helpers/seccomp-load.h
+PARTS_layer-unpack = helpers/layer-unpack-tar.c
+helpers/layer-unpack: $(PARTS_layer-unpack) helpers/layer-unpack.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)
 	$(HCC) -std=gnu99 $(WARN) $(CFLAGS) $(STATIC_$*) \

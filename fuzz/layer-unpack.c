@@ -22,6 +22,7 @@
 #define main layer_unpack_main
 #include "../helpers/layer-unpack.c"
 #undef main
+#include "../helpers/layer-unpack-tar.c"
 #include "../helpers/lib.c"
 #undef exit
 
