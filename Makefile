@@ -57,6 +57,8 @@ PARTS_seccomp-load = helpers/seccomp-load-profile.c
 helpers/seccomp-load: $(PARTS_seccomp-load) helpers/seccomp-load.h
 PARTS_layer-unpack = helpers/layer-unpack-tar.c
 helpers/layer-unpack: $(PARTS_layer-unpack) helpers/layer-unpack.h
+PARTS_ns-enter = $(addprefix helpers/ns-enter-,join.c map.c keep.c relay.c)
+helpers/ns-enter: $(PARTS_ns-enter) helpers/ns-enter.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)
 	$(HCC) -std=gnu99 $(WARN) $(CFLAGS) $(STATIC_$*) \

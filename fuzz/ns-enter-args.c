@@ -3,10 +3,11 @@
  *
  * Input: lines (or NUL-separated words). A line "u IN:OUT:N" goes to
  * add_range() for --map-uid, "g ..." for --map-gid, "k TYPE:FILE" to
- * add_keep() (helpers/ns-enter.c); others are ignored. ns-enter's main
- * creates namespaces as it parses, so it is not run: its parsers are
- * called as its option loop calls them, on the same structures, and a
- * refusal (diex) ends the input. Seeds: fuzz/corpus/ns-enter-args/.
+ * add_keep() (helpers/ns-enter-map.c, ns-enter-keep.c); others are
+ * ignored. ns-enter's main creates namespaces as it parses, so it is not
+ * run: its parsers are called as its option loop calls them, on the same
+ * structures, and a refusal (diex) ends the input. Seeds:
+ * fuzz/corpus/ns-enter-args/.
  */
 #include "fuzz.h"
 #include <sched.h>
@@ -15,6 +16,10 @@
 #define main ns_enter_main
 #include "../helpers/ns-enter.c"
 #undef main
+#include "../helpers/ns-enter-join.c"
+#include "../helpers/ns-enter-map.c"
+#include "../helpers/ns-enter-keep.c"
+#include "../helpers/ns-enter-relay.c"
 #include "../helpers/lib.c"
 #undef exit
 

@@ -44,6 +44,12 @@
  * (the kernel requires it), the maps through newuidmap(1) and newgidmap(1)
  * when the caller is not root.
  *
+ * Each mode that stands alone is a file of its own (what they share:
+ * ns-enter.h): joining, --target and --TYPE=FILE (ns-enter-join.c); the
+ * new user namespace and its maps, --map-* (ns-enter-map.c); --keep
+ * (ns-enter-keep.c); the parent that waits and --init's init, relaying
+ * signals (ns-enter-relay.c).
+ *
  * Does not: change the root (pivot does, and pivot --proc mounts /proc
  * there), create network interfaces other than lo, remove a kept namespace
  * (umount FILE; rm FILE), or read the environment.
@@ -55,9 +61,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -71,10 +75,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <linux/close_range.h>
 
 #include "lib.h"
+#include "ns-enter.h"
 
 #define SYNOPSIS "ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]" \
 	" [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]" \
@@ -105,99 +109,13 @@
 	"  --kill-with-parent  die (SIGKILL) when the caller exits\n" \
 	"  --pidfile FILE    write the pid of prog (or of pid 1) to FILE\n" \
 	"  -h, --help        print this help\n"
-#define MAXMAP 32	/* ranges per map (the kernel takes up to 340) */
-#define NNS 8
-#define MNT 6		/* ns[MNT] is the mount namespace */
-
-#define PIDNS 5		/* ns[PIDNS] is the pid namespace */
-
-/* The namespace types, by their /proc/PID/ns names and options, user first;
- * a new pid or time namespace is the children's, kept from another name. */
-static const struct {
-	const char *name, *opt, *kept;
-	int type;
-} ns[NNS] = {
-	{ "user", "user", "user", CLONE_NEWUSER },
-	{ "cgroup", "cgroup", "cgroup", CLONE_NEWCGROUP },
-	{ "ipc", "ipc", "ipc", CLONE_NEWIPC },
-	{ "uts", "uts", "uts", CLONE_NEWUTS },
-	{ "net", "net", "net", CLONE_NEWNET },
-	{ "pid", "pid", "pid_for_children", CLONE_NEWPID },
-	{ "mnt", "mount", "mnt", CLONE_NEWNS },
-	{ "time", "time", "time_for_children", CLONE_NEWTIME },
-};
-
-struct idmap { unsigned long r[MAXMAP][3]; int n; };	/* in, out, count */
-
-/* One IN:OUT:N range of --map-uid or --map-gid (opt names which). */
-static void add_range(struct idmap *m, const char *opt, const char *s)
-{
-	const char *arg = s;
-	char *end;
-
-	if (m->n == MAXMAP)
-		diex("%s %s: more than %d ranges", opt, arg, MAXMAP);
-	for (int i = 0; i < 3; i++, s = end + 1) {
-		errno = 0;
-		if (*s < '0' || *s > '9')
-			diex("%s %s: expected IN:OUT:N", opt, arg);
-		m->r[m->n][i] = strtoul(s, &end, 10);
-		if (errno || *end != (i < 2 ? ':' : '\0'))
-			diex("%s %s: expected IN:OUT:N", opt, arg);
-	}
-	m->n++;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		die("write %s", path);
-	close(fd);
-}
-
-/* Write PID's uid_map or gid_map ("inside outside count" lines, see
- * user_namespaces(7)); unprivileged, through the set-uid newuidmap(1) or
- * newgidmap(1), which allow the ranges of /etc/subuid or /etc/subgid. */
-static void map_ids(pid_t pid, const char *kind, const struct idmap *m)
-{
-	char text[MAXMAP * 64], *args[3 * MAXMAP + 3], path[64];
-	size_t len = 0;
-	int i, st;
-
-	if (geteuid() == 0) {
-		for (i = 0; i < m->n; i++)
-			len += snprintf(text + len, sizeof(text) - len,
-					"%lu %lu %lu\n", m->r[i][0], m->r[i][1],
-					m->r[i][2]);
-		snprintf(path, sizeof(path), "/proc/%d/%s_map", (int)pid, kind);
-		write_file(path, text);
-		return;
-	}
-	args[0] = (char *)(kind[0] == 'u' ? "newuidmap" : "newgidmap");
-	if (asprintf(&args[1], "%d", (int)pid) < 0)
-		die("asprintf");
-	for (i = 0; i < 3 * m->n; i++)
-		if (asprintf(&args[i + 2], "%lu", m->r[i / 3][i % 3]) < 0)
-			die("asprintf");
-	args[i + 2] = NULL;
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0)
-		exec_or_die(args);
-	st = wait_status(pid);
-	if (st)
-		diex("%s: exited with status %d", args[0], st);
-}
 
 /* Some steps the kernel allows only from outside the namespaces about to be
  * made: writing a new user namespace's id maps, mounting on the caller's
  * files. Fork a child for them before unsharing; it waits until told to go
  * (a byte on *go), or exits quietly at end of file (we failed first).
  * Returns its pid to the parent, 0 to the child. */
-static pid_t fork_outsider(int *go)
+pid_t fork_outsider(int *go)
 {
 	int p[2];
 	pid_t pid;
@@ -221,217 +139,13 @@ static pid_t fork_outsider(int *go)
 }
 
 /* Tell the outsider to go and wait for it: it said why if it failed. */
-static void let_go(pid_t pid, int go)
+void let_go(pid_t pid, int go)
 {
 	if (write(go, "1", 1) != 1)
 		die("write to child %d", (int)pid);
 	close(go);
 	if (wait_status(pid))
 		exit(EXIT_SELF);
-}
-
-/* A new user namespace and its id maps. --map-root is the one-line map
- * "0 our-id 1": an unprivileged process may write that itself once it has
- * denied setgroups(2); from root an outsider writes it (a process may map
- * only its own ids in its new namespace) and setgroups stays. */
-static void new_user(int map_root, struct idmap *uid, struct idmap *gid)
-{
-	uid_t euid = geteuid();
-	gid_t egid = getegid();
-	pid_t mapper = 0;
-	char text[64];
-	int go = -1;
-
-	if (map_root) {
-		uid->r[0][0] = gid->r[0][0] = 0;
-		uid->r[0][1] = euid;
-		gid->r[0][1] = egid;
-		uid->r[0][2] = gid->r[0][2] = 1;
-		uid->n = gid->n = 1;
-	}
-	if ((uid->n || gid->n) && (euid == 0 || !map_root)) {
-		mapper = fork_outsider(&go);
-		if (mapper == 0) {
-			if (uid->n)
-				map_ids(getppid(), "uid", uid);
-			if (gid->n)
-				map_ids(getppid(), "gid", gid);
-			_exit(0);
-		}
-	}
-	if (unshare(CLONE_NEWUSER) < 0)
-		die("unshare user");
-	if (map_root && euid != 0) {
-		snprintf(text, sizeof(text), "0 %u 1\n", (unsigned)euid);
-		write_file("/proc/self/uid_map", text);
-		write_file("/proc/self/setgroups", "deny");
-		snprintf(text, sizeof(text), "0 %u 1\n", (unsigned)egid);
-		write_file("/proc/self/gid_map", text);
-	}
-	if (mapper)
-		let_go(mapper, go);
-}
-
-/* The namespace file path (relative to dir) of type i, opened; -1 if we
- * are in that namespace already (nsenter -a skips those, and setns(2)
- * refuses the caller's own user namespace). Errors name it name. */
-static int open_ns(int dir, const char *path, int i, const char *name)
-{
-	struct stat mine, theirs;
-	char self[64];
-	int fd;
-
-	fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &theirs) < 0)
-		die("open %s", name);
-	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns[i].name);
-	if (stat(self, &mine) < 0)
-		die("stat %s", self);
-	if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Join the namespaces opened in fd[] (closed here; name[] for errors);
- * returns the types joined. Two passes, as nsenter(1): a privileged
- * caller joins the others before the user namespace takes its host
- * privileges away; an unprivileged one only after it grants some. */
-static int enter(int fd[NNS], const char *const name[NNS])
-{
-	int joined = 0, pass, i;
-
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 1; i < NNS; i++) {
-			if (fd[i] < 0)
-				continue;
-			if (setns(fd[i], ns[i].type) == 0) {
-				close(fd[i]);
-				fd[i] = -1;
-				joined |= ns[i].type;
-			} else if (pass == 1) {
-				die("setns %s", name[i]);
-			}
-		}
-		if (pass == 0 && fd[0] >= 0) {
-			if (setns(fd[0], CLONE_NEWUSER) < 0)
-				die("setns %s", name[0]);
-			close(fd[0]);
-			fd[0] = -1;
-			joined |= CLONE_NEWUSER;
-		}
-	}
-	return joined;
-}
-
-/* Ids, after the joins (they may cost the capabilities the joins need):
- * become root of the joined user namespace, as nsenter(1) does, or the
- * host's ids, unmapped there, would keep no capability across exec.
- * Supplementary groups go; setgroups may be denied there. */
-static void become_root(const char *userns)
-{
-	if (setgroups(0, NULL) < 0 && errno != EPERM)
-		die("setgroups");
-	if (setgid(0) < 0)
-		die("setgid 0 in %s", userns);
-	if (setuid(0) < 0)
-		die("setuid 0 in %s", userns);
-}
-
-/* Join PID's namespaces of the given types; returns the types joined. */
-static int join(const char *pid, int types)
-{
-	int dir, fd[NNS], root = -1, cwd = -1, joined, i;
-	char path[64], names[NNS][64];
-	const char *name[NNS];
-
-	/* Open everything first, through one descriptor of /proc/PID: once
-	 * inside, /proc/PID may mean another process. */
-	snprintf(path, sizeof(path), "/proc/%s", pid);
-	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		die("target %s", pid);
-	}
-	for (i = 0; i < NNS; i++) {
-		fd[i] = -1;
-		snprintf(names[i], sizeof(names[i]), "/proc/%s/ns/%s", pid,
-			 ns[i].name);
-		name[i] = names[i];
-		if (types & ns[i].type)
-			fd[i] = open_ns(dir, names[i] + strlen(path) + 1, i,
-					names[i]);
-	}
-	if (fd[MNT] >= 0) {
-		root = openat(dir, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		cwd = openat(dir, "cwd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0 || cwd < 0)
-			die("open /proc/%s/%s", pid, root < 0 ? "root" : "cwd");
-	}
-	close(dir);
-	/* Namespace membership. */
-	joined = enter(fd, name);
-	/* Root and working directory: the target's, inside its mounts. */
-	if (root >= 0) {
-		if (fchdir(root) < 0 || chroot(".") < 0 || fchdir(cwd) < 0)
-			die("chroot /proc/%s/root", pid);
-		close(root);
-		close(cwd);
-	}
-	if (joined & CLONE_NEWUSER)
-		become_root(name[0]);
-	return joined;
-}
-
-/* --keep (in an outsider): bind the parent's new namespaces on their
- * files, created empty if missing, which keeps them alive (see
- * namespaces(7), "The /proc/[pid]/ns/ directory"). The kernel refuses to
- * bind a mount namespace where the bind would propagate to other mount
- * namespaces. On failure nothing of ours is left: binds undone, files
- * made removed. */
-static void keep_all(char *const keep[NNS])
-{
-	int made[NNS] = { 0 }, bound[NNS] = { 0 }, i, fd, ok = 1;
-	pid_t parent = getppid();
-	char path[64];
-
-	for (i = 0; i < NNS && ok; i++) {
-		if (!keep[i])
-			continue;
-		fd = open(keep[i], O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			  0444);
-		made[i] = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-		else if (errno != EEXIST) {
-			warn_("create %s", keep[i]);
-			ok = 0;
-			break;
-		}
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)parent,
-			 ns[i].kept);
-		/* A bind mount of the namespace file. */
-		bound[i] = mount(path, keep[i], NULL, MS_BIND, NULL) == 0;
-		if (bound[i])
-			continue;
-		ok = 0;
-		if (i == MNT && errno == EINVAL)
-			warnx_("keep mnt on %s: its mount is shared with "
-			       "other mount namespaces; keep it on a private "
-			       "one (mount --bind DIR DIR; mount "
-			       "--make-private DIR)", keep[i]);
-		else
-			warn_("keep %s on %s", ns[i].name, keep[i]);
-	}
-	for (i = 0; !ok && i < NNS; i++) {
-		if (bound[i])
-			umount2(keep[i], MNT_DETACH);
-		if (made[i])
-			unlink(keep[i]);
-	}
-	_exit(ok ? 0 : EXIT_SELF);
 }
 
 /* New namespaces other than user, one call each so an error names it. */
@@ -460,86 +174,6 @@ static void new_others(int types, const char *hostname)
 			die("bring lo up");
 		close(s);
 	}
-}
-
-/* Fork. With --kill-with-parent the child is sent SIGKILL when we exit;
- * if we died before it asked, our pidfd is already readable. */
-static pid_t fork_child(int kill_with_parent)
-{
-	struct pollfd p = { .fd = -1, .events = POLLIN };
-	pid_t pid;
-
-	if (kill_with_parent) {
-		p.fd = syscall(SYS_pidfd_open, getpid(), 0);
-		if (p.fd < 0)
-			die("pidfd_open");
-	}
-	pid = fork();
-	if (pid < 0 && errno == ENOMEM)
-		diex("fork: %s (a pid namespace whose pid 1 has exited takes "
-		     "no new process)", strerror(ENOMEM));
-	if (pid < 0)
-		die("fork");
-	if (pid == 0 && kill_with_parent) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-			die("prctl PR_SET_PDEATHSIG");
-		if (poll(&p, 1, 0) != 0)
-			raise(SIGKILL);
-	}
-	if (p.fd >= 0)
-		close(p.fd);
-	return pid;
-}
-
-/* A process that stays while prog runs (the parent that waits, the init)
- * holds no descriptor above 2 once inside a running container: it never
- * executes, so close-on-exec would not close the caller's. */
-static void close_all(const char *target)
-{
-	if (target && syscall(SYS_close_range, 3, ~0U, 0) < 0)
-		die("close_range");
-}
-
-/* Relay the signals in set to child until it exits; as an init, reap every
- * other child too (orphans of the pid namespace are re-parented to pid 1). */
-static int relay(pid_t child, const sigset_t *set, int reap_all)
-{
-	siginfo_t si;
-	pid_t pid;
-	int st;
-
-	for (;;) {
-		if (sigwaitinfo(set, &si) < 0) {
-			if (errno == EINTR)
-				continue;
-			die("sigwaitinfo");
-		}
-		if (si.si_signo != SIGCHLD) {
-			kill(child, si.si_signo);
-			continue;
-		}
-		while ((pid = waitpid(reap_all ? -1 : child, &st, WNOHANG)) > 0)
-			if (pid == child)
-				return WIFSIGNALED(st) ? 128 + WTERMSIG(st)
-						       : WEXITSTATUS(st);
-	}
-}
-
-/* --keep TYPE:FILE: TYPE by its /proc name or its option (mnt, mount). */
-static void add_keep(char *keep[NNS], char *arg)
-{
-	char *file = strchr(arg, ':');
-	size_t n = file ? (size_t)(file - arg) : 0;
-
-	for (int i = 0; file && file[1] && i < NNS; i++) {
-		if ((strlen(ns[i].name) == n && !strncmp(arg, ns[i].name, n)) ||
-		    (strlen(ns[i].opt) == n && !strncmp(arg, ns[i].opt, n))) {
-			keep[i] = file + 1;
-			return;
-		}
-	}
-	diex("--keep %s: expected TYPE:FILE, TYPE one of user, cgroup, ipc, "
-	     "uts, net, pid, mount, time", arg);
 }
 
 int main(int argc, char **argv)
