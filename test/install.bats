@@ -64,6 +64,7 @@ in_usr() {
 /usr/bin/ns-enter
 /usr/bin/overlay-mount
 /usr/bin/pivot
+/usr/bin/scope-lock
 /usr/bin/seccomp-load
 /usr/share/mustela/seccomp/default.policy")"
   run -0 in_usr env PATH=/usr/sbin:/usr/bin:/sbin:/bin marten --help
