@@ -4,12 +4,15 @@
  *        [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]
  *        [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]
  *        [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]
+ *        [--domainname NAME]
  *        [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]
- *        [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]
+ *        [--init] [--kill-with-parent] [--detach] [--pidfile FILE]
+ *        [--] prog [args...]
  *
  * Changes: the type flags alone create those namespaces (unshare(2)): user
  * first, so that it owns the others, then mount (made recursively private:
- * nothing propagates back to the host), uts (named by --hostname), ipc, net
+ * nothing propagates back to the host), uts (named by --hostname and
+ * --domainname), ipc, net
  * (only lo, brought up), cgroup, pid and time. With --target PID they join
  * PID's namespaces instead (setns(2)): all of them as nsenter -a, or only the
  * types given; joining the mount namespace also takes PID's root and working
@@ -36,7 +39,11 @@
  * namespace, so with --pid (new or joined) or --time ns-enter forks: the
  * child becomes the namespace's pid 1 and executes prog; the parent relays
  * SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it, waits, and
- * exits with its status, or 128+N if signal N killed it. With --init that
+ * exits with its status, or 128+N if signal N killed it. With --detach the
+ * parent does not wait: once the child is started (its pid in --pidfile)
+ * it exits 0, and the child, pid 1 of the new namespace, is re-parented
+ * to the caller's subreaper (conmon, containerd-shim), as runc's init is;
+ * nothing relays signals to it then. With --init that
  * child forks once more and stays as a tiny init (as tini): it relays the
  * same signals to prog, reaps every orphan, and exits when prog exits.
  * --map-uid and --map-gid ranges are written, and --keep binds made, by
@@ -84,8 +91,10 @@
 	" [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]" \
 	" [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]" \
 	" [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]" \
+	" [--domainname NAME]" \
 	" [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]" \
-	" [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]"
+	" [--init] [--kill-with-parent] [--detach] [--pidfile FILE]" \
+	" [--] prog [args...]"
 #define OPTIONS \
 	"  --pid             new pid namespace (forks: the child is its pid 1)\n" \
 	"  --mount           new mount namespace, made recursively private\n" \
@@ -102,11 +111,13 @@
 	"  --keep TYPE:FILE  bind the new namespace on FILE (umount FILE; rm FILE)\n" \
 	"  --mount-proc      mount a new /proc (implies --mount; or pivot --proc)\n" \
 	"  --hostname NAME   host name of the new uts namespace\n" \
+	"  --domainname NAME  NIS domain name of the new uts namespace\n" \
 	"  --map-root        map the caller to root in the new user namespace\n" \
 	"  --map-uid IN:OUT:N  map N uids from IN inside to OUT (repeatable)\n" \
 	"  --map-gid IN:OUT:N  map N gids from IN inside to OUT (repeatable)\n" \
 	"  --init            stay as a tiny init that reaps orphans\n" \
 	"  --kill-with-parent  die (SIGKILL) when the caller exits\n" \
+	"  --detach          with --pid: exit 0 once pid 1 runs, not waiting\n" \
 	"  --pidfile FILE    write the pid of prog (or of pid 1) to FILE\n" \
 	"  -h, --help        print this help\n"
 
@@ -149,7 +160,8 @@ void let_go(pid_t pid, int go)
 }
 
 /* New namespaces other than user, one call each so an error names it. */
-static void new_others(int types, const char *hostname)
+static void new_others(int types, const char *hostname,
+		       const char *domainname)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
 	int s;
@@ -164,6 +176,8 @@ static void new_others(int types, const char *hostname)
 	/* The host name, private to the new uts namespace. */
 	if (hostname && sethostname(hostname, strlen(hostname)) < 0)
 		die("sethostname %s", hostname);
+	if (domainname && setdomainname(domainname, strlen(domainname)) < 0)
+		die("setdomainname %s", domainname);
 	/* The loopback link of a new network namespace is born down. */
 	if (types & CLONE_NEWNET) {
 		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -183,7 +197,7 @@ int main(int argc, char **argv)
 	 * order of ns[]. */
 	enum { USER = 256, CGROUP, IPC, UTS, NET, PID, MOUNT, TIME, TARGET,
 	       NETNS, KEEP, MOUNT_PROC, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID,
-	       INIT, KILL, PIDFILE, KEEP_FD };
+	       INIT, KILL, PIDFILE, KEEP_FD, DOMAINNAME, DETACH };
 	static const struct option longopts[] = {
 		{ "pid", optional_argument, NULL, PID },
 		{ "mount", optional_argument, NULL, MOUNT },
@@ -205,15 +219,19 @@ int main(int argc, char **argv)
 		{ "kill-with-parent", no_argument, NULL, KILL },
 		{ "pidfile", required_argument, NULL, PIDFILE },
 		{ "keep-fd", required_argument, NULL, KEEP_FD },
+		{ "domainname", required_argument, NULL, DOMAINNAME },
+		{ "detach", no_argument, NULL, DETACH },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *target = NULL, *hostname = NULL, *pidfile = NULL;
+	const char *domainname = NULL;
 	const char *file[NNS] = { NULL }, *spelled[NNS] = { NULL };
 	char *keep[NNS] = { NULL };
 	struct idmap uid = { .n = 0 }, gid = { .n = 0 };
 	int c, i, types = 0, joined = 0, map_root = 0, init = 0, mount_proc = 0;
 	int kill_parent = 0, fork_pid, keeps = 0, go = -1, pfd = -1;
+	int detach = 0;
 	int fd[NNS], sync[2] = { -1, -1 }, *kept, nkept = 0;
 	sigset_t relayed, saved;
 	unsigned long n;
@@ -255,6 +273,8 @@ int main(int argc, char **argv)
 		case INIT: init = 1; break;
 		case KILL: kill_parent = 1; break;
 		case PIDFILE: pidfile = optarg; break;
+		case DOMAINNAME: domainname = optarg; break;
+		case DETACH: detach = 1; break;
 		case KEEP_FD:
 			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
 				diex("keep-fd %s: not a descriptor", optarg);
@@ -273,6 +293,13 @@ int main(int argc, char **argv)
 		types |= CLONE_NEWNS;
 	if (hostname && (target || !(types & CLONE_NEWUTS)))
 		diex("--hostname needs a new uts namespace (--uts)");
+	if (domainname && (target || !(types & CLONE_NEWUTS)))
+		diex("--domainname needs a new uts namespace (--uts)");
+	if (detach && !(types & (CLONE_NEWPID | CLONE_NEWTIME)) &&
+	    !file[PIDNS] && !target)
+		diex("--detach needs --pid (a pid 1 to leave running)");
+	if (detach && kill_parent)
+		diex("--detach excludes --kill-with-parent");
 	if ((map_root || uid.n || gid.n) && (target || !(types & CLONE_NEWUSER)))
 		diex("--map-root, --map-uid, --map-gid need a new user namespace (--user)");
 	if (map_root && (uid.n || gid.n))
@@ -340,12 +367,14 @@ int main(int argc, char **argv)
 			become_root(file[0]);
 		if (types & CLONE_NEWUSER)
 			new_user(map_root, &uid, &gid);
-		new_others(types, hostname);
+		new_others(types, hostname, domainname);
 	}
 	/* 4. Fork: only children enter a new pid or time namespace; a joined
 	 * time namespace applies at once (see time_namespaces(7)). The parent
 	 * and the init take the relayed signals with sigwaitinfo(2). */
 	fork_pid = ((types | joined) & CLONE_NEWPID) || (types & CLONE_NEWTIME);
+	if (detach && !fork_pid)
+		diex("--detach needs --pid (a pid 1 to leave running)");
 	if (keeper && !fork_pid)
 		let_go(keeper, go);
 	if (fork_pid || init) {
@@ -387,6 +416,10 @@ int main(int argc, char **argv)
 			}
 			if (pfd >= 0)
 				close(pfd);
+			/* --detach: pid 1 runs; leave it to our parent's
+			 * subreaper (or init), as runc leaves its init. */
+			if (detach)
+				exit(0);
 			close_all(target);
 			exit(relay(child, &relayed, 0));
 		}

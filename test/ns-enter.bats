@@ -99,7 +99,7 @@ trapped() { # SIG WHO ARGS...
 
 @test "ns-enter: -h prints the usage on stdout, exit 0" {
   run -0 --separate-stderr ns-enter -h
-  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--pidfile FILE] [--] prog [args...]'
+  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--domainname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--detach] [--pidfile FILE] [--] prog [args...]'
   [ -z "$stderr" ]
   run -0 ns-enter --help
   assert_output --partial 'ns-enter: usage: ns-enter [--pid'
@@ -109,8 +109,8 @@ trapped() { # SIG WHO ARGS...
   local o
   run -0 ns-enter -h
   for o in pid mount uts ipc net cgroup time user TYPE=FILE target netns keep \
-    keep-fd mount-proc hostname map-root map-uid map-gid init kill-with-parent \
-    pidfile help; do
+    keep-fd mount-proc hostname domainname map-root map-uid map-gid init \
+    kill-with-parent detach pidfile help; do
     assert_line --regexp "^  (-h, )?--$o[ ,]"
   done
   assert_line --partial 'pivot --proc'
@@ -256,6 +256,70 @@ trapped() { # SIG WHO ARGS...
   run -0 ns-enter --uts -- sh -c 'hostname other; hostname'
   assert_output other
   assert_equal "$(hostname)" "$host"
+}
+
+@test "ns-enter: --domainname: a private NIS domain name in the new uts namespace" {
+  local dom
+  dom=$(cat /proc/sys/kernel/domainname)
+  run -0 ns-enter --uts --hostname box --domainname example.org -- \
+    sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  assert_output $'box\nexample.org'
+  assert_equal "$(cat /proc/sys/kernel/domainname)" "$dom"
+  run -125 ns-enter --domainname x -- true
+  assert_output "ns-enter: --domainname needs a new uts namespace (--uts)"
+  run -125 ns-enter --target 1 --uts --domainname x -- true
+  assert_output "ns-enter: --domainname needs a new uts namespace (--uts)"
+  run -125 ns-enter --uts --domainname "$(printf '%070d' 0)" -- true
+  assert_output "ns-enter: setdomainname $(printf '%070d' 0): Invalid argument"
+}
+
+@test "ns-enter: --detach: exits 0 once pid 1 runs; pid 1 goes to the caller's subreaper" {
+  # a subreaper (as conmon and containerd-shim are) runs ns-enter --detach,
+  # then waits for whatever it gets: ns-enter itself, then pid 1, which
+  # was its grandchild (the namespace's pid 1, its status its own)
+  cat >"$T/reaper.py" <<'EOF'
+import ctypes, os, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, st = os.waitpid(pid, 0)
+print("ns-enter", os.waitstatus_to_exitcode(st), flush=True)
+with open(sys.argv[sys.argv.index("--pidfile") + 1]) as f:
+    pid1 = int(f.read())
+print("pidfile", pid1 > 0 and pid1 != pid, flush=True)
+got, st = os.wait()
+print("reaped pid 1", got == pid1, os.waitstatus_to_exitcode(st))
+EOF
+  run -0 python3 "$T/reaper.py" ns-enter --pid --detach --pidfile "$T/pid" -- \
+    sh -c "sleep 0.3; echo \$\$ \$PPID >$T/out; exit 5"
+  assert_output $'ns-enter 0\npidfile True\nreaped pid 1 True 5'
+  run -0 cat "$T/out"
+  assert_output '1 0'
+  # a program that cannot be executed: ns-enter has already exited 0; pid
+  # 1 says why and exits 127
+  run -0 python3 "$T/reaper.py" ns-enter --pid --detach --pidfile "$T/pid" -- /nonexistent
+  assert_line 'ns-enter 0'
+  assert_line 'reaped pid 1 True 127'
+  assert_line 'ns-enter: exec /nonexistent: No such file or directory'
+  # --init stays as pid 1, detached too; the program is its pid 2
+  run -0 python3 "$T/reaper.py" ns-enter --pid --init --detach --pidfile "$T/pid" -- \
+    sh -c "echo \$\$ >$T/out; exit 4"
+  assert_output $'ns-enter 0\npidfile True\nreaped pid 1 True 4'
+  run -0 cat "$T/out"
+  assert_output 2
+}
+
+@test "ns-enter: --detach errors: without --pid, with --kill-with-parent, 125" {
+  run -125 ns-enter --uts --detach -- true
+  assert_output "ns-enter: --detach needs --pid (a pid 1 to leave running)"
+  run -125 ns-enter --pid --detach --kill-with-parent -- true
+  assert_output "ns-enter: --detach excludes --kill-with-parent"
+  # joining a process's namespaces but not its pid namespace
+  run -125 ns-enter --target $$ --uts --detach -- true
+  assert_output "ns-enter: --detach needs --pid (a pid 1 to leave running)"
+  run -125 ns-enter --detach=x --pid -- true
+  assert_line --index 0 'ns-enter: option takes no argument: --detach'
 }
 
 @test "ns-enter: --net: only lo, and it is up" {
