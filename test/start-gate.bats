@@ -1,0 +1,192 @@
+#!/usr/bin/env bats
+# start-gate: a chain parked before its program until a byte arrives on a
+# descriptor (runc's exec.fifo); --ready-fd says it reached the gate; end
+# of file cancels
+
+load 'lib/common'
+
+SYN='start-gate: usage: start-gate --wait-fd N [--ready-fd M] [--] prog [args...]'
+
+setup() {
+  T=$(mktemp -d)
+  PIDS=()
+}
+
+teardown() {
+  local p
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || :; done
+  [ -z "${MNT:-}" ] || umount -l "$MNT" 2>/dev/null || :
+  rm -rf "$T"
+}
+
+@test "start-gate: -h prints the usage and its options on stdout, exit 0" {
+  run -0 --separate-stderr start-gate -h
+  assert_line --index 0 "$SYN"
+  assert_line --regexp '^  --wait-fd N +wait'
+  assert_line --regexp '^  --ready-fd M +first'
+  assert_line --regexp '^  -h, --help '
+  [ -z "$stderr" ]
+  run -0 start-gate --help
+  assert_line --index 0 "$SYN"
+}
+
+@test "start-gate: usage errors, 125: no program, unknown option, no --wait-fd" {
+  run -125 start-gate --wait-fd 0
+  assert_output "$SYN"
+  run -125 start-gate --wait-fd 0 --
+  assert_output "$SYN"
+  run -125 start-gate --bogus true
+  assert_line --index 0 'start-gate: unknown option: --bogus'
+  assert_line --index 1 "$SYN"
+  run -125 start-gate -w 3 true
+  assert_line --index 0 'start-gate: unknown option: -w'
+  run -125 start-gate --wait-fd
+  assert_line --index 0 'start-gate: option needs an argument: --wait-fd'
+  run -125 start-gate -- true
+  assert_output 'start-gate: --wait-fd is required'
+}
+
+@test "start-gate: bad descriptors are errors naming them, 125, and prog never runs" {
+  run -125 start-gate --wait-fd x -- touch "$T/ran"
+  assert_output 'start-gate: wait-fd x: not a descriptor'
+  run -125 start-gate --wait-fd -1 -- touch "$T/ran"
+  assert_output 'start-gate: wait-fd -1: not a descriptor'
+  run -125 start-gate --wait-fd 99999999999 -- touch "$T/ran"
+  assert_output 'start-gate: wait-fd 99999999999: not a descriptor'
+  run -125 start-gate --wait-fd 9 -- touch "$T/ran"
+  assert_output 'start-gate: wait-fd 9: Bad file descriptor'
+  run -125 start-gate --wait-fd 0 --ready-fd 8 -- touch "$T/ran"
+  assert_output 'start-gate: ready-fd 8: Bad file descriptor'
+  run -125 start-gate --wait-fd 0 --ready-fd 0 -- touch "$T/ran"
+  assert_output 'start-gate: --ready-fd 0 is --wait-fd too: the gate would open itself'
+  # a descriptor open for reading only: the ready byte cannot be written
+  run -125 start-gate --wait-fd 0 --ready-fd 5 -- touch "$T/ran" 5</dev/null
+  assert_output 'start-gate: ready: write descriptor 5: Bad file descriptor'
+  # a directory: the read fails
+  run -125 start-gate --wait-fd 5 -- touch "$T/ran" 5<"$T"
+  assert_output 'start-gate: wait: read descriptor 5: Is a directory'
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: end of file cancels: 125, prog never runs" {
+  run -125 start-gate --wait-fd 5 -- touch "$T/ran" 5</dev/null
+  assert_output 'start-gate: wait: cancelled (end of file on descriptor 5)'
+  # a pipe whose writer goes away
+  run -125 sh -c 'sleep 0.2 | start-gate --wait-fd 0 -- touch "$0"' "$T/ran"
+  assert_output 'start-gate: wait: cancelled (end of file on descriptor 0)'
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: exit codes: 127 not found, 126 not executable, status, signal" {
+  echo 'not a program' >"$T/f"
+  run -127 start-gate --wait-fd 5 -- /nonexistent 5< <(echo x)
+  assert_output 'start-gate: exec /nonexistent: No such file or directory'
+  run -126 start-gate --wait-fd 5 -- "$T/f" 5< <(echo x)
+  assert_output "start-gate: exec $T/f: Permission denied"
+  run -3 start-gate --wait-fd 5 -- sh -c 'exit 3' 5< <(echo x)
+  run -143 start-gate --wait-fd 5 -- sh -c 'kill -TERM $$' 5< <(echo x)
+}
+
+@test "start-gate: the program's arguments pass untouched; one byte read, the rest left" {
+  run -0 start-gate --wait-fd 5 -- echo --wait-fd -h -- x 5< <(echo y)
+  assert_output -- '--wait-fd -h -- x'
+  # the gate read one byte of the pipe; the rest is there for the next
+  run -0 bash -c '{ start-gate --wait-fd 5 -- true; cat <&5; } 5< <(printf abc)'
+  assert_output 'bc'
+}
+
+@test "start-gate: waits on a FIFO opened read-write until the byte; the descriptors are closed" {
+  mkfifo "$T/fifo" "$T/ready"
+  exec 5<>"$T/fifo" 6<>"$T/ready"
+  start-gate --wait-fd 5 --ready-fd 6 -- \
+    sh -c 'ls /proc/self/fd >"$0"; date +%s%N >>"$0"' "$T/out" 5<&5 6>&6 3>&- &
+  PIDS+=("$!")
+  local pid=$! byte
+  # the gate says it is ready, then waits: prog has not run
+  read -r -n 1 -u 6 byte
+  assert_equal "$byte" r
+  sleep 0.3
+  assert_not_exist "$T/out"
+  run -0 ps -o stat= -p "$pid"
+  assert_output --regexp '^S'
+  printf x >&5
+  exec 5>&- 6>&-
+  wait "$pid"
+  # the wait and ready descriptors did not reach prog
+  run -0 head -n -1 "$T/out"
+  refute_line 5
+  refute_line 6
+}
+
+@test "start-gate: a signal during the wait (EINTR) does not open the gate; SIGTERM ends it" {
+  mkfifo "$T/fifo"
+  exec 5<>"$T/fifo"
+  # SIGCHLD and SIGWINCH are ignored by default: a stopped and continued
+  # read is restarted, not an open gate
+  start-gate --wait-fd 5 -- touch "$T/ran" 5<&5 &
+  local pid=$! st=0
+  PIDS+=("$pid")
+  sleep 0.2
+  kill -STOP "$pid"
+  kill -CONT "$pid"
+  kill -WINCH "$pid"
+  sleep 0.2
+  run -0 ps -o stat= -p "$pid"
+  assert_output --regexp '^S'
+  assert_not_exist "$T/ran"
+  kill -TERM "$pid"
+  wait "$pid" || st=$?
+  assert_equal "$st" 143
+  exec 5>&-
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: a non-blocking descriptor is waited on, not an error" {
+  # python makes the pipe's read end non-blocking (O_NONBLOCK is the open
+  # file's: start-gate inherits it)
+  run -0 python3 -c '
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(r, False)
+p = subprocess.Popen(["start-gate", "--wait-fd", str(r), "--", "echo", "opened"],
+                     pass_fds=(r,))
+time.sleep(0.3)
+print("waiting", p.poll() is None, flush=True)
+os.write(w, b"x")
+sys.exit(p.wait())'
+  assert_output $'waiting True\nopened'
+}
+
+@test "start-gate: parks a whole chain after the root switch and cap-drop, until started" {
+  need_root
+  local r
+  r=$(rootfs)
+  mkdir "$T/root"
+  mkfifo "$T/fifo" "$T/ready"
+  exec 5<>"$T/fifo" 6<>"$T/ready"
+  ns-enter --pid --mount --uts --ipc --detach --pidfile "$T/pid" -- \
+    overlay-mount --lower "$r" --tmpfs-upper "$T/root" -- \
+    pivot --proc --dev --keep-fd 4 --keep-fd 5 --keep-fd 6 \
+    --exec-from-host "$T/root" -- \
+    "$TOP/helpers/cap-drop" --keep kill -- \
+    /proc/self/fd/4 --wait-fd 5 --ready-fd 6 -- \
+    sh -c 'echo "$$ $(grep CapEff /proc/self/status)" >/proc/1/fd/1' \
+    4<"$TOP/helpers/start-gate" 5<&5 6>&6 >"$T/out"
+  PIDS+=("$(cat "$T/pid")")
+  local byte
+  read -r -n 1 -u 6 byte
+  assert_equal "$byte" r
+  # parked: pid 1 of the container is start-gate itself, unprivileged
+  run -0 cat "/proc/$(cat "$T/pid")/status"
+  assert_line --regexp '^CapEff:	0000000000000020$'
+  assert_equal "$(cat "$T/out")" ''
+  printf x >&5
+  exec 5>&- 6>&-
+  local i
+  for ((i = 0; i < 500; i++)); do
+    [ -s "$T/out" ] && break
+    sleep 0.02
+  done
+  run -0 cat "$T/out"
+  assert_output $'1 CapEff:\t0000000000000020'
+}
