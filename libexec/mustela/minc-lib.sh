@@ -7,13 +7,28 @@
 # The MINC_* contract between the frontend (bin/minc) and its backend, in
 # one place: every variable minc sets from its flags. minc_contract makes
 # them all (empty, exported); scrub_env removes them before the user's
-# program runs.
+# program runs. The second block is what mustela-oci translates a
+# config.json into (no flag of minc sets them yet): MINC_NAMESPACES
+# ns-enter's namespace words (one a line) instead of the default set,
+# MINC_PIDFILE ns-enter --pidfile, MINC_DETACH no supervisor (ns-enter
+# --detach when it has it, no --kill-with-parent), MINC_MOUNTS and
+# MINC_MASKS pivot's words (one a line) instead of minc's /proc /sys /dev
+# and /etc binds and Docker's masks, MINC_CAPS the kept capabilities
+# (cap-drop's words, one a line) instead of Docker's set, MINC_GROUPS the
+# supplementary groups as given, MINC_NONEWPRIVS no_new_privs for root
+# too, MINC_CPU_PERIOD MINC_CPUSET MINC_CPUSET_MEMS more limits,
+# MINC_CGROUP_NAME a cgroup always, of that name, kept after the chain,
+# MINC_DEVICE_RULES cg-attach --devices's rules as given, MINC_GATE a
+# FIFO the container waits on before its program (65-gate).
 MINC_VARS="MINC_DEBUG MINC_EXPLAIN MINC_KEEP MINC_TMPDIR MINC_DIRECT
 MINC_ROOTDIR MINC_BINDS MINC_BACKGROUND MINC_X11 MINC_CPUMASK MINC_UTSNAME
 MINC_USER MINC_USEDEV MINC_DEBUGFS MINC_NOCAPS MINC_CAPADD MINC_PRIVILEGED
 MINC_SECCOMP MINC_READONLY MINC_INIT MINC_ENVS MINC_WORKDIR MINC_MEM_LIMIT
 MINC_MEM_SWAP MINC_CPU_SHARES MINC_CPU_QUOTA MINC_CPUS MINC_PID_MAX MINC_NET
-MINC_PORTS MINC_SUBNET MINC_CGROUP_PARENT MINC_NET_HOOK MINC_NOPRIV MINC_DEVICES MINC_ARCH"
+MINC_PORTS MINC_SUBNET MINC_CGROUP_PARENT MINC_NET_HOOK MINC_NOPRIV MINC_DEVICES MINC_ARCH
+MINC_NAMESPACES MINC_PIDFILE MINC_DETACH MINC_MOUNTS MINC_MASKS MINC_CAPS
+MINC_GROUPS MINC_NONEWPRIVS MINC_CPU_PERIOD MINC_CPUSET MINC_CPUSET_MEMS
+MINC_CGROUP_NAME MINC_DEVICE_RULES MINC_GATE"
 
 # A newline, for splitting lists that may hold spaces; a tab.
 NL='
