@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# oci-podman: podman (Debian's 4.3, conmon, CNI) runs its containers through
+# bin/mustela-oci (--runtime); OCI_RUNTIME=/usr/sbin/runc runs the same
+# cases against runc
+#
+# podman's whole state is in the file's directory P: --root, --runroot,
+# --tmpdir, a containers.conf and a storage.conf (CONTAINERS_CONF,
+# CONTAINERS_STORAGE_CONF), the runtime's --root, and the paths podman 4.3
+# writes whatever it is told (see lib/oci-clients.bash). podman runs as
+# root in a mount and network namespace of the file's own (in_ns): its
+# bridge network (cni-podman0, iptables rules for a published port) is
+# made there and dies with it; the host's links, routes and firewall are
+# never touched, and traffic goes to 127.0.0.1 of that namespace only.
+# The image: the tests' busybox rootfs imported into marten and exported
+# as a docker-archive (marten export), read by `podman load`.
+
+load 'lib/common'
+load 'lib/oci-clients'
+
+IMG=localhost/mustela-busybox:oci
+
+setup_file() {
+  need_root
+  P=$(mktemp -d)
+  export P
+  # the cgroup parent of every container of this file (and of conmon)
+  export CG=mustela-oci-podman-${P##*.}
+  host_snapshot >"$P/host.before"
+  # a subnet of its own for podman's network (it exists in the namespace
+  # only; its absence on the host is checked at the end)
+  export SUBNET=10.231.$((RANDOM % 250)).0/24
+  mkdir -p "$P/tmp" "$P/vartmp" "$P/cni" "$P/hooks"
+  # podman raises nofile to 1048576 and sets nproc to 32768 in its
+  # containers; without CAP_SYS_RESOURCE (this machine's bounding set
+  # lacks it) the runtime cannot raise the hard limits: the defaults are
+  # the limits podman itself runs with.
+  cat >"$P/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=32768:32768"]
+log_driver = "k8s-file"
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$P/events.log"
+lock_type = "file"
+tmp_dir = "$P/tmp"
+volume_path = "$P/volumes"
+static_dir = "$P/root/libpod"
+image_copy_tmp_dir = "$P/vartmp"
+hooks_dir = ["$P/hooks"]
+[network]
+network_backend = "cni"
+network_config_dir = "$P/cni"
+cni_plugin_dirs = ["/usr/lib/cni"]
+default_subnet = "$SUBNET"
+EOF
+  cat >"$P/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+runroot = "$P/runroot"
+graphroot = "$P/root"
+EOF
+  printf 'unqualified-search-registries = []\n' >"$P/registries.conf"
+  export CONTAINERS_CONF=$P/containers.conf
+  export CONTAINERS_STORAGE_CONF=$P/storage.conf
+  export CONTAINERS_REGISTRIES_CONF=$P/registries.conf
+  export TMPDIR=$P/vartmp
+  ns_start "$P"
+  export NS_PID NS_MNT
+  oci_image "$P"
+  pm load -q -i "$P/busybox.tar" >/dev/null
+}
+
+teardown_file() {
+  [ -n "${P-}" ] || return 0
+  pm rm -a -f -t 0 >/dev/null 2>&1 || :
+  ns_stop
+  cg_kill_remove "$CG"
+  rm -rf "$P"
+}
+
+teardown() {
+  # each test leaves no container to the next
+  pm rm -a -f -t 0 >/dev/null 2>&1 || :
+}
+
+pm() { # ARGS...: podman, on the file's state, with the runtime under test
+  in_ns podman --root "$P/root" --runroot "$P/runroot" --tmpdir "$P/tmp" \
+    --runtime "$OCI_RT" --runtime-flag "root=$P/runtime" \
+    --cgroup-manager cgroupfs --network-config-dir "$P/cni" "$@"
+}
+
+prun() { # ARGS...: podman run, in the file's cgroup parent, no pull
+  pm run --pull never --cgroup-parent "/$CG" "$@"
+}
+
+# cg_file PID CONTROLLER FILE: the value of FILE in PID's cgroup of
+# CONTROLLER (cgroup v1, as on this machine)
+cg_file() {
+  local path
+  path=$(awk -F: -v c="$2" '$2 ~ "(^|,)" c "(,|$)" { print $3 }' "/proc/$1/cgroup")
+  cat "/sys/fs/cgroup/$2$path/$3"
+}
+
+logged() { # NAME LINE: LINE is in the container NAME's log
+  pm logs "$1" 2>/dev/null | grep -qx "$2"
+}
+
+@test "oci-podman: the runtime under test exists" {
+  run -0 oci_need_runtime
+}
+
+@test "oci-podman: run --rm: stdout, stderr apart, the exit status passed through" {
+  run --separate-stderr prun --rm "$IMG" sh -c 'echo out; echo err >&2; exit 3'
+  assert_equal "$status" 3
+  assert_output out
+  assert_equal "$stderr" err
+  run -0 prun --rm "$IMG" true
+  assert_output ''
+  run -1 prun --rm "$IMG" false
+}
+
+@test "oci-podman: run of a program that is not in the image: 127" {
+  run -127 prun --rm "$IMG" /no/such/program
+}
+
+@test "oci-podman: run -t: a terminal (the console socket)" {
+  run -5 prun --rm -t "$IMG" sh -c 'tty; exit 5'
+  assert_output $'/dev/pts/0\r'
+}
+
+@test "oci-podman: run -d, logs, exec, stop, rm" {
+  id=$(prun -d --name mt-d "$IMG" sh -c \
+    'echo started; trap "echo stopping; exit 0" TERM; while :; do sleep 0.1; done')
+  wait_for logged mt-d started
+  run -0 pm inspect -f '{{.State.Status}} {{.Id}}' mt-d
+  assert_output "running $id"
+  run -0 pm ps --format '{{.Names}} {{.Status}}'
+  assert_output --regexp '^mt-d Up '
+  run --separate-stderr pm exec mt-d sh -c 'echo in $HOSTNAME; echo e >&2; exit 4'
+  assert_equal "$status" 4
+  assert_output "in ${id:0:12}"
+  assert_equal "$stderr" e
+  run -0 pm exec mt-d ps -o pid,args
+  assert_line --regexp '^ +1 sh -c echo started'
+  run -0 pm stop -t 10 mt-d
+  run -0 pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' mt-d
+  assert_output 'exited 0'
+  run -0 pm logs mt-d
+  assert_output $'started\nstopping'
+  run -0 pm rm mt-d
+  run -0 pm ps -a -q
+  assert_output ''
+}
+
+@test "oci-podman: --memory sets the container's memory limit" {
+  id=$(prun -d --memory 64m "$IMG" sleep 60)
+  pid=$(pm inspect -f '{{.State.Pid}}' "$id")
+  run -0 cg_file "$pid" memory memory.limit_in_bytes
+  assert_output 67108864
+  run -0 cat "/proc/$pid/cgroup"
+  assert_line --regexp "^[0-9]+:memory:/$CG/"
+}
+
+@test "oci-podman: --pids-limit: the container cannot fork past it" {
+  id=$(prun -d --pids-limit 7 "$IMG" sleep 60)
+  pid=$(pm inspect -f '{{.State.Pid}}' "$id")
+  run -0 cg_file "$pid" pids pids.max
+  assert_output 7
+  run prun --rm --pids-limit 4 "$IMG" sh -c \
+    'for i in 1 2 3 4 5 6; do sleep 5 & done 2>&1; exit 0'
+  assert_output --partial "can't fork"
+}
+
+@test "oci-podman: --cap-drop removes the capability" {
+  run -0 prun --rm "$IMG" sh -c 'touch /f && chown 1000 /f && echo chowned'
+  assert_output chowned
+  run prun --rm --cap-drop CHOWN "$IMG" sh -c 'touch /f && chown 1000 /f && echo chowned'
+  assert_failure
+  assert_output --partial 'Operation not permitted'
+  run -0 prun --rm --cap-drop CHOWN "$IMG" sh -c 'grep ^CapEff /proc/self/status'
+  eff=${output##*[[:space:]]}
+  assert_equal "$(( 0x$eff & 1 ))" 0
+  assert [ "$(( 0x$eff ))" -ne 0 ]
+}
+
+@test "oci-podman: --read-only: the root is read-only" {
+  run prun --rm --read-only "$IMG" touch /f
+  assert_failure
+  assert_output --partial 'Read-only file system'
+  run -0 prun --rm "$IMG" touch /f
+}
+
+@test "oci-podman: --user, -e, -w" {
+  run -0 prun --rm --user 1000:1000 "$IMG" id
+  assert_output --regexp '^uid=1000( |\().*gid=1000'
+  run -0 prun --rm -e MUSTELA_T=some-value "$IMG" sh -c 'echo "$MUSTELA_T"'
+  assert_output some-value
+  run -0 prun --rm -w /etc "$IMG" pwd
+  assert_output /etc
+}
+
+@test "oci-podman: a published port on podman's bridge network, from 127.0.0.1" {
+  local port=$((20000 + RANDOM % 20000))
+  run -0 prun -d --name mt-port -p "127.0.0.1:$port:80" "$IMG" sh -c \
+    'mkdir /w && echo hello-from-mustela >/w/index.html && exec httpd -f -p 80 -h /w'
+  # the bridge and the port's DNAT rule, in the namespace only
+  run -0 in_ns ip -o -4 addr show cni-podman0
+  assert_output --partial "${SUBNET%.0/24}.1/24"
+  run -0 in_ns iptables-save -t nat
+  assert_output --partial "--dport $port"
+  wait_for in_ns curl -sf -m 2 -o "$P/got" "http://127.0.0.1:$port/"
+  run -0 cat "$P/got"
+  assert_output hello-from-mustela
+  run -0 pm rm -f -t 0 mt-port
+  # the container's rules are gone with it
+  run -0 in_ns iptables-save
+  refute_output --partial "--dport $port"
+  refute_output --partial "${SUBNET%.0/24}."
+  run -0 in_ns sh -c 'ls /run/netns'
+  assert_output ''
+}
+
+@test "oci-podman: nothing of podman is left on the host" {
+  pm rm -a -f -t 0 >/dev/null
+  run -0 pm rmi -a -f
+  ns_stop
+  cg_kill_remove "$CG"
+  run -0 cg_left "$CG"
+  assert_output ''
+  run -0 host_snapshot
+  assert_output "$(cat "$P/host.before")"
+  run -0 ip -4 -o addr
+  refute_output --partial "${SUBNET%.0/24}."
+  run -0 iptables-save
+  refute_output --partial "${SUBNET%.0/24}."
+}
