@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# oci-containerd: containerd (Debian's 1.6) and its runc.v2 shim run their
+# containers through bin/mustela-oci (ctr run --runc-binary);
+# OCI_RUNTIME=/usr/sbin/runc runs the same cases against runc
+#
+# The file starts its own containerd: config, root, state and sockets in
+# the file's directory C, the CRI plugin (and every snapshotter but
+# overlayfs and native) off, no TCP listener. It runs in a mount and
+# network namespace of the file's own (in_ns: /run is C/host/run there, so
+# the shims' sockets in /run/containerd/s and ctr's FIFOs are C's too; the
+# network has lo only). Its containers get a cgroup under the file's
+# containerd namespace name. containerd is ended by its PID at the end,
+# its shims by theirs, and C removed.
+# The image: the tests' busybox rootfs imported into marten and exported
+# as a docker-archive (marten export), read by `ctr images import`.
+
+load 'lib/common'
+load 'lib/oci-clients'
+
+IMG=localhost/mustela-busybox:oci
+
+setup_file() {
+  need_root
+  C=$(mktemp -d)
+  export C
+  # the containerd namespace, hence the cgroup parent of its containers
+  export NSNAME=mustela-oci-ctr-${C##*.}
+  host_snapshot >"$C/host.before"
+  cat >"$C/config.toml" <<EOF
+version = 2
+root = "$C/root"
+state = "$C/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri",
+  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$C/containerd.sock"
+[ttrpc]
+  address = "$C/containerd.sock.ttrpc"
+[debug]
+  address = ""
+  level = "debug"
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$C/opt"
+EOF
+  ns_start "$C"
+  export NS_PID NS_MNT
+  # nsenter executes into containerd (no fork): $! is containerd's PID
+  in_ns containerd --config "$C/config.toml" </dev/null >"$C/containerd.log" 2>&1 3>&- &
+  export CONTAINERD_PID=$!
+  wait_for k version >/dev/null
+  oci_image "$C"
+  k images import "$C/busybox.tar" >/dev/null
+}
+
+teardown_file() {
+  [ -n "${C-}" ] || return 0
+  sweep
+  ctrd_stop
+  ns_stop
+  cg_kill_remove "$NSNAME"
+  rm -rf "$C"
+}
+
+teardown() {
+  sweep
+}
+
+k() { # ARGS...: ctr on the file's containerd, in its containerd namespace
+  in_ns ctr -a "$C/containerd.sock" -n "$NSNAME" "$@"
+}
+
+krun() { # ARGS...: ctr run with the runtime under test
+  k run --runc-binary "$OCI_RT" "$@"
+}
+
+# sweep: kill and remove every task and container of the file (each test
+# leaves none to the next)
+sweep() {
+  local id
+  ns_alive || return 0
+  for id in $(k containers ls -q 2>/dev/null); do
+    k task kill -s SIGKILL "$id" >/dev/null 2>&1 || :
+    wait_for task_gone "$id" 2>/dev/null || :
+    k task rm -f "$id" >/dev/null 2>&1 || :
+    k containers rm "$id" >/dev/null 2>&1 || :
+  done
+}
+
+task_gone() { # ID: the task ID is stopped or gone
+  local st
+  st=$(k task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }')
+  [ -z "$st" ] || [ "$st" = STOPPED ]
+}
+
+# ctrd_stop: end containerd by its PID, then the shims it left (their
+# PIDs are in its state directory)
+ctrd_stop() {
+  local f
+  [ -n "${CONTAINERD_PID-}" ] || return 0
+  [ "$(cat "/proc/$CONTAINERD_PID/comm" 2>/dev/null)" != containerd ] ||
+    kill "$CONTAINERD_PID"
+  for f in "$C"/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
+    [ -f "$f" ] || continue
+    [ "$(cat "/proc/$(cat "$f")/comm" 2>/dev/null)" != containerd-shim ] ||
+      kill -9 "$(cat "$f")"
+  done
+}
+
+@test "oci-containerd: the runtime under test exists" {
+  run -0 oci_need_runtime
+}
+
+@test "oci-containerd: ctr run --rm: stdout, stderr apart, the exit status passed through" {
+  run --separate-stderr krun --rm "$IMG" t-rm sh -c 'echo out; echo err >&2; exit 3'
+  assert_equal "$status" 3
+  assert_output out
+  assert_equal "$stderr" err
+  run -0 krun --rm "$IMG" t-rm true
+  assert_output ''
+  run -0 k containers ls -q
+  assert_output ''
+}
+
+@test "oci-containerd: ctr task exec: a second process in the running task" {
+  run -0 krun -d "$IMG" t-exec sleep 600
+  wait_for task_running t-exec
+  run --separate-stderr k task exec --exec-id e1 t-exec sh -c 'echo in-exec; echo e >&2; exit 4'
+  assert_equal "$status" 4
+  assert_output in-exec
+  assert_equal "$stderr" e
+  run -0 k task exec --exec-id e2 t-exec ps -o pid,args
+  assert_line --regexp '^ +1 sleep 600$'
+  run -0 k task ps t-exec
+  assert_line --regexp "^$(task_pid t-exec) "
+}
+
+@test "oci-containerd: ctr task kill: the signal reaches the task, its status comes back" {
+  krun --rm "$IMG" t-kill sh -c \
+    'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
+    >"$C/kill.out" 2>&1 3>&- &
+  local ctr_pid=$! st=0
+  wait_for grep -qx ready "$C/kill.out"
+  run -0 k task kill -s SIGTERM t-kill
+  wait "$ctr_pid" || st=$?
+  assert_equal "$st" 7
+  run -0 cat "$C/kill.out"
+  assert_output $'ready\ngot-term'
+  # SIGKILL: 128+9
+  run -0 krun -d "$IMG" t-kill9 sleep 600
+  wait_for task_running t-kill9
+  run -0 k task kill -s SIGKILL t-kill9
+  wait_for task_gone t-kill9
+  run -0 k task ls
+  assert_line --regexp '^t-kill9 +[0-9]+ +STOPPED'
+}
+
+@test "oci-containerd: ctr run -t: a terminal (the console socket)" {
+  # ctr -t needs a terminal on its own stdin: script(1) gives it one
+  run -5 script -qec "nsenter -t $NS_PID -m -n -- ctr -a $C/containerd.sock -n $NSNAME run --rm -t --runc-binary $OCI_RT $IMG t-tty sh -c 'tty; exit 5'" /dev/null
+  assert_output --partial $'/dev/pts/0\r'
+}
+
+@test "oci-containerd: the tasks' cgroups are under the namespace's cgroup, removed with them" {
+  run -0 krun -d "$IMG" t-cg sleep 600
+  wait_for task_running t-cg
+  run -0 cat "/proc/$(task_pid t-cg)/cgroup"
+  assert_line --regexp "^[0-9]+:memory:/$NSNAME/t-cg$"
+  sweep
+  run -0 find /sys/fs/cgroup/memory/"$NSNAME" -mindepth 1 -type d
+  assert_output ''
+}
+
+@test "oci-containerd: nothing of containerd is left on the host" {
+  sweep
+  run -0 k images rm "$IMG"
+  ctrd_stop
+  ns_stop
+  cg_kill_remove "$NSNAME"
+  run -0 cg_left "$NSNAME"
+  assert_output ''
+  run -0 host_snapshot
+  assert_output "$(cat "$C/host.before")"
+  run -1 pgrep -f -- "$C/"
+}
+
+task_running() { # ID: the task ID runs
+  k task ls 2>/dev/null | awk -v id="$1" '$1 == id && $3 == "RUNNING" { f = 1 } END { exit !f }'
+}
+
+task_pid() { # ID: the host PID of task ID's first process
+  k task ls | awk -v id="$1" '$1 == id { print $2 }'
+}
