@@ -16,7 +16,7 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
-	layer-pack layer-unpack scope-lock start-gate
+	layer-pack layer-unpack scope-lock start-gate pty-attach
 FRONTENDS = minc marten polecat
 # commands that need nothing of the tree (installed as they are)
 TOOLS = mkrootfs
