@@ -95,6 +95,21 @@ quote() { # WORD: print WORD quoted for sh, so a printed chain can be pasted
   printf "'%s'" "$replaced"
 }
 
+mustela_store() { # UID: set store, the image store: MUSTELA_DIR, else
+  # root's /var/lib/mustela, else the user's own, as podman's
+  # ($XDG_DATA_HOME/mustela, ~/.local/share/mustela)
+  if [ -n "${MUSTELA_DIR-}" ]; then
+    store=$MUSTELA_DIR
+  elif [ "$1" = 0 ]; then
+    store=/var/lib/mustela
+  else
+    case "${XDG_DATA_HOME-}" in
+      /*) store=$XDG_DATA_HOME/mustela ;;
+      *) store=${HOME:-/nonexistent}/.local/share/mustela ;;
+    esac
+  fi
+}
+
 mustela_paths() { # set libexec, helpers and share: where the tree is
   # MUSTELA_LIBEXEC: set by the frontend (its one line that make install
   # rewrites); the checkout's layout is helpers/ and share/ beside libexec/.
