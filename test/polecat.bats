@@ -4,6 +4,38 @@
 
 load 'lib/common'
 
+# A user's run, for real: a user made here with a range in /etc/subuid
+# and /etc/subgid (the full map), and nobody (no range: the single map);
+# /dev/fuse open to users, as udev makes it (0666), for this file's run.
+setup_file() {
+  [ "$(id -u)" = 0 ] || return 0
+  export PU=mpolecat$$
+  useradd -m "$PU"
+  grep -q "^$PU:" /etc/subuid || echo "$PU:400000:65536" >>/etc/subuid
+  grep -q "^$PU:" /etc/subgid || echo "$PU:400000:65536" >>/etc/subgid
+  export FUSE_MODE
+  FUSE_MODE=$(stat -c %a /dev/fuse)
+  chmod 0666 /dev/fuse
+}
+
+teardown_file() {
+  [ -n "${PU-}" ] || return 0
+  local u
+  [ -z "${FUSE_MODE-}" ] || chmod "$FUSE_MODE" /dev/fuse
+  u=$(id -u "$PU") || return 0
+  pkill -KILL -u "$PU" 2>/dev/null || :
+  # a failed test's mounts (the watcher unmounts them otherwise)
+  grep -o -e " /tmp/mustela-$u/polecat\.[^ ]*" \
+    -e " /tmp/mustela-65534/polecat\.[^ ]*" /proc/self/mountinfo |
+    while read -r m; do umount -l "$m"; done
+  userdel -r "$PU" 2>/dev/null || :
+  sed -i "/^$PU:/d" /etc/subuid /etc/subgid
+  # the user's state directory; nobody's mount points and compiled
+  # profiles of these files
+  rm -rf "/tmp/mustela-$u" /tmp/mustela-65534/polecat.* \
+    /tmp/mustela-65534/seccomp/%tmp%mustela-65534%polecat.*
+}
+
 setup() {
   container_setup
 }
@@ -200,15 +232,129 @@ SH
   run -0 nothing_left "$T/ps.sh"
 }
 
+@test "polecat: a root run execs minc's programs and 4 more; its seccomp profile is compiled once" {
+  local m n id
+  polecat -o "$T/app" "$R" true
+  "$T/app"
+  strace -f -qq -e trace=execve -e signal=none -o "$T/trace" "$T/app"
+  strace -f -qq -e trace=execve -e signal=none -o "$T/mtrace" minc -r "$R" true
+  n=$(grep -c 'execve(.*= 0$' "$T/trace")
+  m=$(grep -c 'execve(.*= 0$' "$T/mtrace")
+  grep 'execve(' "$T/trace" >&2
+  # the file, unshare, sh (the mount's namespace), mount; no id, no
+  # re-exec of itself, no seccomp-load --compile the second time
+  assert_equal "$n" "$((m + 4))"
+  run -1 grep -F -e '"--compile"' -e '["id"' -e '["readlink"' "$T/trace"
+  # minc keeps the compiled profile by its path: the mount point names
+  # the image, so two images never share one (a stale program is compiled
+  # again in every run)
+  id=$(sed -n 's/^offset=[0-9]* id=\([0-9a-f]*\) .*/\1/p' "$T/app" | head -1)
+  assert [ -n "$id" ]
+  run -0 ls /run/mustela/seccomp/
+  assert_line --partial "%run%mustela%polecat%$id%mustela%share%seccomp%"
+}
+
 @test "polecat: a file that ends normally leaves nothing mounted either" {
   polecat -o "$T/ps.sh" "$R" true
   for _ in 1 2 3; do "$T/ps.sh"; done
   run -0 nothing_left "$T/ps.sh"
 }
 
-@test "polecat: as a user, what is missing is said plainly: 125" {
-  polecat -o "$T/app" "$R" true
+# as USER (a name or nobody), with a clean environment
+as() { # USER COMMAND...
+  local u=$1
+  shift
+  setpriv --reuid "$u" --regid "$(id -g "$u")" --init-groups env -i PATH="$PATH" HOME=/ "$@"
+}
+
+# UID FILE: no live process of UID runs a file of $T or from FILE's mount
+# point (zombies wait for init; other tests may run as nobody meanwhile),
+# FILE is not mounted in UID's state directory (waits up to 20 s: the
+# watcher polls every 0.1 s, on a loaded machine)
+user_nothing_left() {
+  local i id
+  id=$(sed -n 's/^offset=[0-9]* id=\([0-9a-f]*\) .*/\1/p' "$2" | head -1)
+  for i in $(seq 200); do
+    if ! ps -o stat=,args= -u "$1" | grep -v '^Z' |
+      grep -q -F -e "$T/" -e "/polecat.$id/" &&
+      ! grep -q " /tmp/mustela-$1/polecat\.$id " /proc/self/mountinfo; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  ps -o pid,stat,args -u "$1"
+  grep " /tmp/mustela-$1/" /proc/self/mountinfo
+  return 1
+}
+
+@test "polecat: as a user: MINCS's ps test; argv, status, stdin, stdout, stderr as with minc; nothing left" {
+  local u
+  u=$(id -u "$PU")
   chmod 755 "$T"
-  run -125 setpriv --reuid 65534 --regid 65534 --clear-groups "$T/app"
-  assert_output --regexp '^polecat: running as a user needs .*; run as root$'
+  polecat -o "$T/ps.sh" "$R" ps
+  run -0 --separate-stderr as "$PU" "$T/ps.sh"
+  assert_line --index 0 --regexp '^ *PID +USER +(TIME +)?COMMAND$'
+  assert_line --index 1 --regexp '^ +1 root +ps$'
+  assert_equal "${#lines[@]}" 2
+  assert_equal "$stderr" ''
+  run -0 --separate-stderr as "$PU" "$T/ps.sh" echo 'a  b' '' "c'd" '$HOME' --help
+  assert_output "a  b  c'd \$HOME --help"
+  run -3 as "$PU" "$T/ps.sh" sh -c 'echo err >&2; exit 3'
+  assert_output err
+  run -127 as "$PU" "$T/ps.sh" nosuchcommand
+  run -0 as "$PU" sh -c 'echo piped | "$1" cat' sh "$T/ps.sh"
+  assert_output piped
+  # the container's root is the user, and owns its tree: it can write it
+  run -0 as "$PU" "$T/ps.sh" sh -c 'cat /proc/self/uid_map; echo x >/etc/x; stat -c %U /etc/passwd'
+  assert_line --index 0 --regexp "^ +0 +$u +1$"
+  assert_line --index 2 root
+  user_nothing_left "$u" "$T/ps.sh"
+}
+
+@test "polecat: as nobody (no range): the single map, minc's warning once" {
+  chmod 755 "$T"
+  polecat -o "$T/ps.sh" "$R" ps
+  run -0 --separate-stderr as nobody "$T/ps.sh"
+  assert_line --index 1 --regexp '^ +1 root +ps$'
+  assert_equal "${#lines[@]}" 2
+  assert_equal "$stderr" "minc: warning: no range for nobody in /etc/subuid and /etc/subgid (or no newuidmap): only uid 65534 is mapped, to 0; files of other ids show as nobody, setuid and chown to other ids fail"
+  user_nothing_left 65534 "$T/ps.sh"
+}
+
+@test "polecat: as a user, SIGKILL of the running file leaves no mount, squashfuse or process" {
+  local u i
+  u=$(id -u "$PU")
+  chmod 755 "$T"
+  polecat -o "$T/app" "$R" sleep 31337
+  # setpriv and env exec: $! is the file's process
+  as "$PU" "$T/app" &
+  app_pid=$!
+  for i in $(seq 100); do
+    pgrep -u "$u" -f 'sleep 31337' >/dev/null &&
+      grep -q " /tmp/mustela-$u/polecat\." /proc/self/mountinfo && break
+    sleep 0.05
+  done
+  run -0 pgrep -u "$u" -x squashfuse
+  run -0 pgrep -u "$u" -f 'sleep 31337'
+  kill -KILL "$app_pid"
+  wait "$app_pid" || :
+  app_pid=''
+  user_nothing_left "$u" "$T/app"
+}
+
+@test "polecat: as a user, no squashfuse, no fusermount3, /dev/fuse closed: said plainly, 125" {
+  chmod 755 "$T"
+  polecat -o "$T/app" "$R" true
+  # the stub needs no program before these checks
+  run -125 as "$PU" env PATH=/nonexistent "$T/app"
+  assert_output "polecat: running as a user needs squashfuse (not found in PATH; Debian: squashfuse); run as root"
+  mkdir "$T/bin"
+  ln -s "$(command -v squashfuse)" "$T/bin/"
+  run -125 as "$PU" env PATH="$T/bin" "$T/app"
+  assert_output "polecat: running as a user needs fusermount3 (not found in PATH; Debian: fuse3); run as root"
+  chmod 0600 /dev/fuse
+  run -125 as "$PU" "$T/app"
+  chmod 0666 /dev/fuse
+  assert_output "polecat: /dev/fuse: Permission denied (udev makes it 0666: chmod 0666 /dev/fuse)"
+  user_nothing_left "$(id -u "$PU")" "$T/app"
 }
