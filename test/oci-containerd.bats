@@ -109,31 +109,43 @@ ctrd_stop() {
   done
 }
 
+show() { # the last run's status, stdout and stderr (bats shows them when a test fails)
+  printf 'status %s\nstdout: %s\nstderr: %s\n' "$status" "$output" "${stderr-}"
+}
+
 @test "oci-containerd: the runtime under test exists" {
-  run -0 oci_need_runtime
+  run oci_need_runtime
+  assert_success
 }
 
 @test "oci-containerd: ctr run --rm: stdout, stderr apart, the exit status passed through" {
   run --separate-stderr krun --rm "$IMG" t-rm sh -c 'echo out; echo err >&2; exit 3'
+  show
   assert_equal "$status" 3
   assert_output out
   assert_equal "$stderr" err
-  run -0 krun --rm "$IMG" t-rm true
+  run krun --rm "$IMG" t-rm true
+  assert_success
   assert_output ''
-  run -0 k containers ls -q
+  run k containers ls -q
+  assert_success
   assert_output ''
 }
 
 @test "oci-containerd: ctr task exec: a second process in the running task" {
-  run -0 krun -d "$IMG" t-exec sleep 600
+  run krun -d "$IMG" t-exec sleep 600
+  assert_success
   wait_for task_running t-exec
   run --separate-stderr k task exec --exec-id e1 t-exec sh -c 'echo in-exec; echo e >&2; exit 4'
+  show
   assert_equal "$status" 4
   assert_output in-exec
   assert_equal "$stderr" e
-  run -0 k task exec --exec-id e2 t-exec ps -o pid,args
+  run k task exec --exec-id e2 t-exec ps -o pid,args
+  assert_success
   assert_line --regexp '^ +1 sleep 600$'
-  run -0 k task ps t-exec
+  run k task ps t-exec
+  assert_success
   assert_line --regexp "^$(task_pid t-exec) "
 }
 
@@ -142,48 +154,61 @@ ctrd_stop() {
     'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' \
     >"$C/kill.out" 2>&1 3>&- &
   local ctr_pid=$! st=0
-  wait_for grep -qx ready "$C/kill.out"
-  run -0 k task kill -s SIGTERM t-kill
+  wait_for grep -qx ready "$C/kill.out" || { cat "$C/kill.out"; false; }
+  run k task kill -s SIGTERM t-kill
+  assert_success
   wait "$ctr_pid" || st=$?
   assert_equal "$st" 7
-  run -0 cat "$C/kill.out"
+  run cat "$C/kill.out"
+  assert_success
   assert_output $'ready\ngot-term'
-  # SIGKILL: 128+9
-  run -0 krun -d "$IMG" t-kill9 sleep 600
+  # SIGKILL: the task stops
+  run krun -d "$IMG" t-kill9 sleep 600
+  assert_success
   wait_for task_running t-kill9
-  run -0 k task kill -s SIGKILL t-kill9
+  run k task kill -s SIGKILL t-kill9
+  assert_success
   wait_for task_gone t-kill9
-  run -0 k task ls
+  run k task ls
+  assert_success
   assert_line --regexp '^t-kill9 +[0-9]+ +STOPPED'
 }
 
 @test "oci-containerd: ctr run -t: a terminal (the console socket)" {
   # ctr -t needs a terminal on its own stdin: script(1) gives it one
-  run -5 script -qec "nsenter -t $NS_PID -m -n -- ctr -a $C/containerd.sock -n $NSNAME run --rm -t --runc-binary $OCI_RT $IMG t-tty sh -c 'tty; exit 5'" /dev/null
+  run script -qec "nsenter -t $NS_PID -m -n -- ctr -a $C/containerd.sock -n $NSNAME run --rm -t --runc-binary $OCI_RT $IMG t-tty sh -c 'tty; exit 5'" /dev/null
+  assert_failure 5
   assert_output --partial $'/dev/pts/0\r'
 }
 
 @test "oci-containerd: the tasks' cgroups are under the namespace's cgroup, removed with them" {
-  run -0 krun -d "$IMG" t-cg sleep 600
+  run krun -d "$IMG" t-cg sleep 600
+  assert_success
   wait_for task_running t-cg
-  run -0 cat "/proc/$(task_pid t-cg)/cgroup"
+  run cat "/proc/$(task_pid t-cg)/cgroup"
+  assert_success
   assert_line --regexp "^[0-9]+:memory:/$NSNAME/t-cg$"
   sweep
-  run -0 find /sys/fs/cgroup/memory/"$NSNAME" -mindepth 1 -type d
+  run find /sys/fs/cgroup/memory/"$NSNAME" -mindepth 1 -type d
+  assert_success
   assert_output ''
 }
 
 @test "oci-containerd: nothing of containerd is left on the host" {
   sweep
-  run -0 k images rm "$IMG"
+  run k images rm "$IMG"
+  assert_success
   ctrd_stop
   ns_stop
   cg_kill_remove "$NSNAME"
-  run -0 cg_left "$NSNAME"
+  run cg_left "$NSNAME"
+  assert_success
   assert_output ''
-  run -0 host_snapshot
+  run host_snapshot
+  assert_success
   assert_output "$(cat "$C/host.before")"
-  run -1 pgrep -f -- "$C/"
+  run pgrep -f -- "$C/"
+  assert_failure 1
 }
 
 task_running() { # ID: the task ID runs

@@ -106,18 +106,26 @@ logged() { # NAME LINE: LINE is in the container NAME's log
   pm logs "$1" 2>/dev/null | grep -qx "$2"
 }
 
+show() { # the last run's status, stdout and stderr (bats shows them when a test fails)
+  printf 'status %s\nstdout: %s\nstderr: %s\n' "$status" "$output" "${stderr-}"
+}
+
 @test "oci-podman: the runtime under test exists" {
-  run -0 oci_need_runtime
+  run oci_need_runtime
+  assert_success
 }
 
 @test "oci-podman: run --rm: stdout, stderr apart, the exit status passed through" {
   run --separate-stderr prun --rm "$IMG" sh -c 'echo out; echo err >&2; exit 3'
+  show
   assert_equal "$status" 3
   assert_output out
   assert_equal "$stderr" err
-  run -0 prun --rm "$IMG" true
+  run prun --rm "$IMG" true
+  assert_success
   assert_output ''
-  run -1 prun --rm "$IMG" false
+  run prun --rm "$IMG" false
+  assert_failure 1
 }
 
 @test "oci-podman: run of a program that is not in the image: 127" {
@@ -125,7 +133,8 @@ logged() { # NAME LINE: LINE is in the container NAME's log
 }
 
 @test "oci-podman: run -t: a terminal (the console socket)" {
-  run -5 prun --rm -t "$IMG" sh -c 'tty; exit 5'
+  run prun --rm -t "$IMG" sh -c 'tty; exit 5'
+  assert_failure 5
   assert_output $'/dev/pts/0\r'
 }
 
@@ -133,39 +142,51 @@ logged() { # NAME LINE: LINE is in the container NAME's log
   id=$(prun -d --name mt-d "$IMG" sh -c \
     'echo started; trap "echo stopping; exit 0" TERM; while :; do sleep 0.1; done')
   wait_for logged mt-d started
-  run -0 pm inspect -f '{{.State.Status}} {{.Id}}' mt-d
+  run pm inspect -f '{{.State.Status}} {{.Id}}' mt-d
+  assert_success
   assert_output "running $id"
-  run -0 pm ps --format '{{.Names}} {{.Status}}'
+  run pm ps --format '{{.Names}} {{.Status}}'
+  assert_success
   assert_output --regexp '^mt-d Up '
   run --separate-stderr pm exec mt-d sh -c 'echo in $HOSTNAME; echo e >&2; exit 4'
+  show
   assert_equal "$status" 4
   assert_output "in ${id:0:12}"
   assert_equal "$stderr" e
-  run -0 pm exec mt-d ps -o pid,args
+  run pm exec mt-d ps -o pid,args
+  assert_success
   assert_line --regexp '^ +1 sh -c echo started'
-  run -0 pm stop -t 10 mt-d
-  run -0 pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' mt-d
+  run pm stop -t 10 mt-d
+  assert_success
+  run pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' mt-d
+  assert_success
   assert_output 'exited 0'
-  run -0 pm logs mt-d
+  run pm logs mt-d
+  assert_success
   assert_output $'started\nstopping'
-  run -0 pm rm mt-d
-  run -0 pm ps -a -q
+  run pm rm mt-d
+  assert_success
+  run pm ps -a -q
+  assert_success
   assert_output ''
 }
 
 @test "oci-podman: --memory sets the container's memory limit" {
   id=$(prun -d --memory 64m "$IMG" sleep 60)
   pid=$(pm inspect -f '{{.State.Pid}}' "$id")
-  run -0 cg_file "$pid" memory memory.limit_in_bytes
+  run cg_file "$pid" memory memory.limit_in_bytes
+  assert_success
   assert_output 67108864
-  run -0 cat "/proc/$pid/cgroup"
+  run cat "/proc/$pid/cgroup"
+  assert_success
   assert_line --regexp "^[0-9]+:memory:/$CG/"
 }
 
 @test "oci-podman: --pids-limit: the container cannot fork past it" {
   id=$(prun -d --pids-limit 7 "$IMG" sleep 60)
   pid=$(pm inspect -f '{{.State.Pid}}' "$id")
-  run -0 cg_file "$pid" pids pids.max
+  run cg_file "$pid" pids pids.max
+  assert_success
   assert_output 7
   run prun --rm --pids-limit 4 "$IMG" sh -c \
     'for i in 1 2 3 4 5 6; do sleep 5 & done 2>&1; exit 0'
@@ -173,12 +194,14 @@ logged() { # NAME LINE: LINE is in the container NAME's log
 }
 
 @test "oci-podman: --cap-drop removes the capability" {
-  run -0 prun --rm "$IMG" sh -c 'touch /f && chown 1000 /f && echo chowned'
+  run prun --rm "$IMG" sh -c 'touch /f && chown 1000 /f && echo chowned'
+  assert_success
   assert_output chowned
   run prun --rm --cap-drop CHOWN "$IMG" sh -c 'touch /f && chown 1000 /f && echo chowned'
   assert_failure
   assert_output --partial 'Operation not permitted'
-  run -0 prun --rm --cap-drop CHOWN "$IMG" sh -c 'grep ^CapEff /proc/self/status'
+  run prun --rm --cap-drop CHOWN "$IMG" sh -c 'grep ^CapEff /proc/self/status'
+  assert_success
   eff=${output##*[[:space:]]}
   assert_equal "$(( 0x$eff & 1 ))" 0
   assert [ "$(( 0x$eff ))" -ne 0 ]
@@ -188,50 +211,66 @@ logged() { # NAME LINE: LINE is in the container NAME's log
   run prun --rm --read-only "$IMG" touch /f
   assert_failure
   assert_output --partial 'Read-only file system'
-  run -0 prun --rm "$IMG" touch /f
+  run prun --rm "$IMG" touch /f
+  assert_success
 }
 
 @test "oci-podman: --user, -e, -w" {
-  run -0 prun --rm --user 1000:1000 "$IMG" id
+  run prun --rm --user 1000:1000 "$IMG" id
+  assert_success
   assert_output --regexp '^uid=1000( |\().*gid=1000'
-  run -0 prun --rm -e MUSTELA_T=some-value "$IMG" sh -c 'echo "$MUSTELA_T"'
+  run prun --rm -e MUSTELA_T=some-value "$IMG" sh -c 'echo "$MUSTELA_T"'
+  assert_success
   assert_output some-value
-  run -0 prun --rm -w /etc "$IMG" pwd
+  run prun --rm -w /etc "$IMG" pwd
+  assert_success
   assert_output /etc
 }
 
 @test "oci-podman: a published port on podman's bridge network, from 127.0.0.1" {
   local port=$((20000 + RANDOM % 20000))
-  run -0 prun -d --name mt-port -p "127.0.0.1:$port:80" "$IMG" sh -c \
+  run prun -d --name mt-port -p "127.0.0.1:$port:80" "$IMG" sh -c \
     'mkdir /w && echo hello-from-mustela >/w/index.html && exec httpd -f -p 80 -h /w'
+  assert_success
   # the bridge and the port's DNAT rule, in the namespace only
-  run -0 in_ns ip -o -4 addr show cni-podman0
+  run in_ns ip -o -4 addr show cni-podman0
+  assert_success
   assert_output --partial "${SUBNET%.0/24}.1/24"
-  run -0 in_ns iptables-save -t nat
+  run in_ns iptables-save -t nat
+  assert_success
   assert_output --partial "--dport $port"
   wait_for in_ns curl -sf -m 2 -o "$P/got" "http://127.0.0.1:$port/"
-  run -0 cat "$P/got"
+  run cat "$P/got"
+  assert_success
   assert_output hello-from-mustela
-  run -0 pm rm -f -t 0 mt-port
+  run pm rm -f -t 0 mt-port
+  assert_success
   # the container's rules are gone with it
-  run -0 in_ns iptables-save
+  run in_ns iptables-save
+  assert_success
   refute_output --partial "--dport $port"
   refute_output --partial "${SUBNET%.0/24}."
-  run -0 in_ns sh -c 'ls /run/netns'
+  run in_ns sh -c 'ls /run/netns'
+  assert_success
   assert_output ''
 }
 
 @test "oci-podman: nothing of podman is left on the host" {
   pm rm -a -f -t 0 >/dev/null
-  run -0 pm rmi -a -f
+  run pm rmi -a -f
+  assert_success
   ns_stop
   cg_kill_remove "$CG"
-  run -0 cg_left "$CG"
+  run cg_left "$CG"
+  assert_success
   assert_output ''
-  run -0 host_snapshot
+  run host_snapshot
+  assert_success
   assert_output "$(cat "$P/host.before")"
-  run -0 ip -4 -o addr
+  run ip -4 -o addr
+  assert_success
   refute_output --partial "${SUBNET%.0/24}."
-  run -0 iptables-save
+  run iptables-save
+  assert_success
   refute_output --partial "${SUBNET%.0/24}."
 }
