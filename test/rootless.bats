@@ -4,15 +4,13 @@
 # nobody without one (the single map, MINCS's --nopriv)
 
 load 'lib/common'
+load 'lib/rootless'
 
 # The users and their files: made once, removed at the end (teardown_file).
 setup_file() {
   need_root
   export RU=mrootless$$
-  useradd -m "$RU"
-  # (useradd gives a range where /etc/login.defs says so; else one here)
-  grep -q "^$RU:" /etc/subuid || echo "$RU:300000:65536" >>/etc/subuid
-  grep -q "^$RU:" /etc/subgid || echo "$RU:300000:65536" >>/etc/subgid
+  rootless_user_add "$RU"
   # a world-readable place for what the users run: root's copy of the
   # rootfs (read-only to them), and the user's own copy (its files its own)
   export UT
@@ -29,13 +27,11 @@ setup_file() {
 
 teardown_file() {
   [ -n "${RU-}" ] || return 0
-  local u
-  u=$(id -u "$RU") || return 0
-  pkill -KILL -u "$RU" 2>/dev/null || :
   [ ! -e "$UT/tun.mode" ] || chmod "$(cat "$UT/tun.mode")" /dev/net/tun
-  userdel -r "$RU" 2>/dev/null || :
-  sed -i "/^$RU:/d" /etc/subuid /etc/subgid
-  rm -rf "$UT" "/tmp/mustela-$u" "/tmp/mustela-$(id -u nobody)"
+  rootless_user_del "$RU"
+  rm -rf "$UT"
+  # nobody's state dir (other files may run nobody's containers meanwhile)
+  rm -rf "/tmp/mustela-$(id -u nobody)" 2>/dev/null || :
 }
 
 setup() {
@@ -50,13 +46,6 @@ setup() {
 no_user_mounts() {
   run grep -e "/tmp/mustela-$uid" -e "$UT" /proc/self/mountinfo
   assert_output ""
-}
-
-# as USER, with a clean environment (no root's XDG_RUNTIME_DIR)
-as() { # USER COMMAND...
-  local u=$1
-  shift
-  runuser -u "$u" -- env -i PATH="$PATH" HOME=/ "$@"
 }
 
 @test "rootless: a user's minc: root inside, the full map from /etc/subuid, its own state dir" {
@@ -180,10 +169,7 @@ free_port() { # print a TCP port nobody listens on
   minc=$(pgrep -u "$RU" -f -- "ns-enter --user=/proc/")
   kill -KILL "$minc"
   wait "$runner" || :
-  for _ in $(seq 50); do
-    pgrep -u "$RU" >/dev/null || break
-    sleep 0.1
-  done
+  user_procs_gone "$RU"
   run pgrep -a -u "$RU"
   assert_output ""
   no_user_mounts

@@ -1,7 +1,8 @@
 # marten-lib.sh - the image store, shared by the marten backends (sourced)
 # shellcheck shell=sh
 #
-# The store, under ${MUSTELA_DIR:-/var/lib/mustela}:
+# The store, under ${MUSTELA_DIR:-/var/lib/mustela} (a user's: under
+# ${XDG_DATA_HOME:-~/.local/share}/mustela, see "A user's store" below):
 #   blobs/sha256/HEX   content-addressed blobs, HEX = sha256 of the file:
 #                      manifests, configs and layers as distributed (gzip,
 #                      zstd or plain tar); each verified before it is kept
@@ -32,13 +33,28 @@
 #   lock, names.lock   flock(1) locks: adding takes lock shared, removing
 #                      (rmi, gc) exclusive; names.lock serialises names
 #
-# Functions here read MUSTELA_DIR, MUSTELA_REGISTRY and MINC_DEBUG, and set
-# the globals they name. Failures exit 1 (die_status), but marten exec's.
+# A user's store (rootless, as podman's): the layers are unpacked, and
+# packed again (commit, export), inside a user namespace with minc's maps
+# (05-user: the user's id is 0, its /etc/subuid range 1..N; else the user
+# alone), so that a file the image gives to uid 1000 is owned on the host
+# by the range's 1000th id; an owner outside the map is refused, naming the
+# file and the id. Removing such files (rmi, gc, rm, a killed run's
+# leftovers) goes through that namespace too: the user cannot outside it.
+#
+# Functions here read MUSTELA_DIR, MUSTELA_REGISTRY and MINC_DEBUG (a
+# user's store: XDG_DATA_HOME, HOME; /etc/subuid, /etc/subgid), and set the
+# globals they name. Failures exit 1 (die_status), but marten exec's.
 
 MINC_PROG=marten
 # shellcheck source=SCRIPTDIR/minc-lib.sh
 . "${0%/*}/minc-lib.sh"
+# the user namespace minc makes for a user (functions only)
+# shellcheck source=SCRIPTDIR/minc/05-user
+. "${0%/*}/minc/05-user"
 mustela_paths
+user_ids
+user_words=''
+[ -z "$rootless" ] || user_maps
 
 # marten's own commands run no program, so their failures exit 1; marten
 # exec runs one, and sets die_status=125.
@@ -52,8 +68,89 @@ note() { # MESSAGE: progress, on stderr
   printf 'marten: %s\n' "$*" >&2
 }
 
-store=${MUSTELA_DIR:-/var/lib/mustela}
+mustela_store "$me_uid"
 default_registry=${MUSTELA_REGISTRY:-docker.io}
+
+# --- a user's store -----------------------------------------------------
+
+in_userns() { # COMMAND...: run COMMAND in the user's namespace (root: as is)
+  if [ -z "$rootless" ]; then
+    "$@"
+    return
+  fi
+  old_ifs=$IFS IFS=$NL
+  set -f
+  # shellcheck disable=SC2086 # ns-enter's words, one a line
+  set -- "$helpers/ns-enter" $user_words --kill-with-parent -- "$@"
+  set +f
+  IFS=$old_ifs
+  "$@"
+}
+
+remove() { # [--one-file-system] PATH...: rm -rf; a user's files the image's
+  # owners hold (mapped ids) are removed in its namespace
+  rm -rf "$@" 2>/dev/null || in_userns rm -rf "$@"
+}
+
+map_text() { # describe the user's map, for a refusal: set map_text
+  if [ -n "$map_note" ]; then
+    map_text="the ids mapped for $me: 0 only (no range for it in /etc/subuid and /etc/subgid, or no newuidmap)"
+  else
+    map_text="the ids mapped for $me: 0-$((uid_count - 1)) (its /etc/subuid and /etc/subgid ranges)"
+  fi
+}
+
+unmapped() { # DIR: fail, naming the file and its owner, if a file of DIR
+  # (a user's) has an owner on the host that the user's map lacks: packed
+  # in the namespace, it would show as nobody
+  [ -n "$rootless" ] || return 0
+  unmapped_dir=$1
+  set -- "$me_uid" "$uid_ranges" "$me_gid" "$gid_ranges"
+  for kind in uid gid; do
+    # find's words: ! -uid ME ! ( -uid +START-1 -uid -START+COUNT ) ...
+    words="!$NL-$kind$NL$1"
+    for r in $2; do
+      words="$words$NL!$NL($NL-$kind$NL+$((${r%:*} - 1))$NL-$kind$NL-$((${r%:*} + ${r#*:}))$NL)"
+    done
+    old_ifs=$IFS IFS=$NL
+    set -f
+    # shellcheck disable=SC2086 # find's words, one a line
+    bad=$(find "$unmapped_dir" $words -printf '%p %U:%G\n' -quit) || bad=''
+    set +f
+    IFS=$old_ifs
+    if [ -n "$bad" ]; then
+      map_text
+      die "${bad% *}: owner ${bad##* } on the host: not in $map_text"
+    fi
+    shift 2
+  done
+}
+
+unpack_refused() { # TAR WHAT MSGFILE LAST: die with why layer-unpack
+  # refused TAR (MSGFILE: its message, then LAST): for a user, what its
+  # namespace cannot hold, said as WHAT: ENTRY: why
+  msg=''
+  [ ! -s "$3" ] || msg=$(cat "$3")
+  rm -f "$3"
+  msg=${msg#layer-unpack: }
+  if [ -n "$rootless" ]; then
+    case "$msg" in
+      *": set owner and mode: Invalid argument")
+        entry=${msg%: set owner and mode: Invalid argument}
+        # its owner, from the archive
+        owner=$(decompress "$1" | tar --numeric-owner --no-wildcards -tvf - -- "$entry" "./$entry" 2>/dev/null |
+          awk 'NR == 1 { sub("/", ":", $2); print $2 }') || owner=''
+        map_text
+        die "$2: $entry: owner ${owner:-unknown}: not in $map_text" ;;
+      *": mknod: Operation not permitted")
+        die "$2: ${msg%: mknod: *}: a device node: a user namespace cannot make one" ;;
+      *": set opaque: Operation not permitted")
+        die "$2: ${msg%.wh..wh..opq: set opaque: *}: an opaque directory (.wh..wh..opq): a user's store cannot mark one (trusted.overlay.opaque needs root)" ;;
+    esac
+  fi
+  [ -z "$msg" ] || printf 'layer-unpack: %s\n' "$msg" >&2
+  die "$4"
+}
 
 store_init() { # make the store's directories; sweep what killed runs left
   # Layers and containers hold the images' setuid files and device nodes:
@@ -69,7 +166,7 @@ store_init() { # make the store's directories; sweep what killed runs left
     p=${t##*/} p=${p%%.*}
     case "$p" in *[!0-9]* | '') continue ;; esac
     # (a child of the killed run may still be writing: then next time)
-    [ -d "/proc/$p" ] || rm -rf "$t" 2>/dev/null || :
+    [ -d "/proc/$p" ] || remove "$t" 2>/dev/null || :
   done
 }
 
@@ -82,7 +179,7 @@ lock() { # -s|-x: hold the store lock (fd 9) until exit
 # finished: the caller empties partial then), go when the script ends.
 work='' partial=''
 cleanup() {
-  [ -z "$work" ] || rm -rf "$work"
+  [ -z "$work" ] || remove "$work"
   [ -z "$partial" ] || rm -f "$partial"
 }
 
@@ -309,20 +406,22 @@ unpack_layer() { # BLOB DIFF_ID: make layers/HEX from BLOB, once
   sum_pid=$!
   # Digest and unpack in one read: the tar goes to both through tee.
   { decompress "$1" || echo decompress >>"$u.err"; } | tee "$u.fifo" |
-    { "$helpers/layer-unpack" "$u" || echo unpack >>"$u.err"; }
+    { in_userns "$helpers/layer-unpack" "$u" 2>"$u.msg" || echo unpack >>"$u.err"; }
   wait "$sum_pid" || true
   if [ -e "$u.err" ]; then
-    rm -rf "$u" "$u.fifo" "$u.sum" "$u.err"
-    die "layer $2 refused"
+    remove "$u"
+    rm -f "$u.fifo" "$u.sum" "$u.err"
+    unpack_refused "$1" "layer $2" "$u.msg" "layer $2 refused"
   fi
+  rm -f "$u.msg"
   read -r got _ <"$u.sum" || true
   rm -f "$u.fifo" "$u.sum"
   if [ "sha256:$got" != "sha256:$hex" ]; then
-    rm -rf "$u"
+    remove "$u"
     die "layer $2: diff_id mismatch (sha256:$got)"
   fi
   # -T: when a concurrent run was first, fail rather than move into it
-  mv -T "$u" "$store/layers/$hex" 2>/dev/null || rm -rf "$u"
+  mv -T "$u" "$store/layers/$hex" 2>/dev/null || remove "$u"
 }
 
 # --- images ----------------------------------------------------------------
@@ -414,10 +513,11 @@ layer_media() { # FILE: the OCI media type of a layer blob, from its bytes
 layer_from_dir() { # DIR: pack DIR as a gzip layer into the store; set
   # layer_diff (its diff_id) and layer_desc (its JSON descriptor)
   t=$work/layer.tar
+  unmapped "$1"
   if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
-    "$helpers/layer-pack" --clamp-mtime "$SOURCE_DATE_EPOCH" "$1" >"$t"
+    in_userns "$helpers/layer-pack" --clamp-mtime "$SOURCE_DATE_EPOCH" "$1" >"$t"
   else
-    "$helpers/layer-pack" "$1" >"$t"
+    in_userns "$helpers/layer-pack" "$1" >"$t"
   fi || die "cannot pack $1"
   layer_diff=sha256:$(sha256 "$t")
   unpack_layer "$t" "$layer_diff"
@@ -496,7 +596,7 @@ collect() { # remove the blobs and layers that no image uses (store locked
       comm -23 - "$work/keep" >"$work/drop"
     while read -r hex; do
       hex_ok "$hex" || continue
-      rm -rf "${store:?}/$kind/$hex"
+      remove "${store:?}/$kind/$hex"
       collected=$((collected + 1))
     done <"$work/drop"
   done
