@@ -265,3 +265,38 @@ diff_of() { # NAME
   run -0 stat -c %u "$S/layers/$(diff_of many)/many/faaaaa"
   assert_output "$((sub + 999))"
 }
+
+@test "rootless marten: push as the user; root pulls the image's ids back" {
+  as "$RU" marten pull "$REGISTRY/rm/base:v1" 2>/dev/null
+  run -0 --separate-stderr as "$RU" minc -k -r "$REGISTRY/rm/base:v1" sh -c 'echo new >/etc/new; chown 5:7 /etc/new'
+  cid=$(sed -n 's/^minc: container //p' <<<"$stderr")
+  run -0 as "$RU" marten commit "$cid" "$REGISTRY/rm/pushed:v1"
+  run -0 --separate-stderr as "$RU" marten push "$REGISTRY/rm/pushed:v1"
+  export MUSTELA_DIR=$BATS_TEST_TMPDIR/store
+  run -0 --separate-stderr marten pull "$REGISTRY/rm/pushed:v1"
+  run -0 --separate-stderr minc -r "$REGISTRY/rm/pushed:v1" stat -c %u:%g /etc/new /etc/owned
+  assert_output $'5:7\n1000:1000'
+}
+
+@test "rootless marten: ps, exec and stop of a user's background container" {
+  as "$RU" marten pull "$REGISTRY/rm/base:v1" 2>/dev/null
+  run -0 --separate-stderr as "$RU" minc -B -r "$REGISTRY/rm/base:v1" sleep 1000 3>&-
+  cid=$(sed -n 's/^minc: container //p' <<<"$stderr")
+  for _ in $(seq 200); do
+    pid=$(as "$RU" marten ps -l | awk -F '\t' -v c="$cid" '$1 == c { print $3 }')
+    [ -z "$pid" ] || break
+    sleep 0.05
+  done
+  [ -n "$pid" ]
+  # root's marten ps does not list it: another store
+  run -0 marten ps -l
+  refute_output --partial "$cid"
+  run -0 as "$RU" marten exec "$cid" sh -c 'id -u; head -n 1 /proc/self/uid_map; cat /proc/1/comm'
+  assert_output "0"$'\n'"         0       $uid          1"$'\n'"sleep"
+  run -0 as "$RU" marten stop --time 1 "$cid"
+  run -0 as "$RU" marten ps -l
+  refute_output --partial "$cid"
+  user_procs_gone "$RU"
+  run pgrep -a -u "$RU"
+  assert_output ""
+}
