@@ -14,6 +14,14 @@
  * made there later), the new /dev and the binds too, but the devices bound
  * from the host with their own flags (--dev's, --device's) and devpts's
  * ptys. A process without CAP_SYS_ADMIN cannot mount it away.
+ * --mount TYPE:SOURCE:DEST[:OPTIONS] (an OCI config's mounts, in the order
+ * given, after the pseudo-filesystems: any filesystem type, bind and rbind,
+ * the flags, the propagation, the filesystem's own data) refuses a DEST
+ * whose ".." (its own, or a relative symlink's) climbs above NEWROOT.
+ * --mknod makes device nodes (binds the host's where mknod(2) is not
+ * permitted), --sysctl writes the namespaced sysctls to the new /proc/sys
+ * (only in namespaces that are not the caller's ancestors'), and
+ * --root-propagation sets the new root's propagation after the switch.
  * prog is looked up in the new root; with --exec-from-host it is opened on
  * the host before the switch and executed through that descriptor
  * (execveat(2)).
@@ -28,15 +36,18 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <linux/stat.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
@@ -53,6 +64,14 @@
 	"  --bind SRC:DST[:ro]  bind host SRC on DST in NEWROOT (repeatable)\n" \
 	"  --mask PATH       hide PATH under /dev/null or an empty tmpfs (repeatable)\n" \
 	"  --ro PATH         make PATH read-only (repeatable)\n" \
+	"  --mount TYPE:SOURCE:DEST[:OPTIONS]  mount in NEWROOT, in order given" \
+	" (repeatable)\n" \
+	"  --mknod PATH:TYPE:MAJOR:MINOR[:MODE[:UID:GID]]  make a device node" \
+	" (repeatable)\n" \
+	"  --sysctl KEY=VALUE  set a namespaced sysctl in the new /proc/sys" \
+	" (repeatable)\n" \
+	"  --root-propagation MODE  the new root's propagation (rslave," \
+	" shared...)\n" \
 	"  --readonly        make the new root read-only\n" \
 	"  --workdir DIR     the working directory after the switch\n" \
 	"  --exec-from-host  open prog on the host, execute it after the switch\n" \
@@ -112,8 +131,8 @@ static int in_root(int root, const char *path, int mk, int depth)
 
 /* A new filesystem on PATH inside the root (created if missing). mount(2)
  * takes a path: /proc/self/fd/N names the safely opened directory. */
-static int mount_fs(int root, const char *path, const char *fs,
-		    unsigned long flags, const char *data)
+static int mount_fs_src(int root, const char *path, const char *src,
+			const char *fs, unsigned long flags, const char *data)
 {
 	char p[32];
 	int fd, rc;
@@ -122,9 +141,15 @@ static int mount_fs(int root, const char *path, const char *fs,
 	if (fd < 0)
 		return -1;
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	rc = mount(fs, p, fs, flags, data);
+	rc = mount(src, p, fs, flags, data);
 	close(fd);
 	return rc;
+}
+
+static int mount_fs(int root, const char *path, const char *fs,
+		    unsigned long flags, const char *data)
+{
+	return mount_fs_src(root, path, fs, fs, flags, data);
 }
 
 /* A copy of the mount tree at src attached on dst (descriptors), with the
@@ -273,6 +298,589 @@ static void make_dev(int root, unsigned long nodev)
 		     MOUNT_ATTR_NOEXEC, "bind");
 }
 
+/* --mount TYPE:SOURCE:DEST[:OPTIONS], parsed: a backslash takes the next
+ * character as it is (\: in a path, \, in an option, \\). */
+struct mnt {
+	char *type, *src, *dst;
+	unsigned long flags;	/* MS_* of mount(2), for a new filesystem */
+	unsigned long prop;	/* MS_PRIVATE... (| MS_REC), or 0 */
+	unsigned int set, clr;	/* MOUNT_ATTR_* of mount_setattr(2), a bind */
+	int bind;		/* 1 bind, 2 rbind (recursive) */
+	char *data;		/* what mount(2) passes to the filesystem */
+};
+
+/* The flags of --mount's OPTIONS; clear: the option undoes the flag. */
+static const struct {
+	const char *name;
+	unsigned long ms;
+	unsigned int attr;
+	int clear;
+} mount_flag[] = {
+	{ "ro", MS_RDONLY, MOUNT_ATTR_RDONLY, 0 },
+	{ "rw", MS_RDONLY, MOUNT_ATTR_RDONLY, 1 },
+	{ "nosuid", MS_NOSUID, MOUNT_ATTR_NOSUID, 0 },
+	{ "suid", MS_NOSUID, MOUNT_ATTR_NOSUID, 1 },
+	{ "nodev", MS_NODEV, MOUNT_ATTR_NODEV, 0 },
+	{ "dev", MS_NODEV, MOUNT_ATTR_NODEV, 1 },
+	{ "noexec", MS_NOEXEC, MOUNT_ATTR_NOEXEC, 0 },
+	{ "exec", MS_NOEXEC, MOUNT_ATTR_NOEXEC, 1 },
+	{ "noatime", MS_NOATIME, MOUNT_ATTR_NOATIME, 0 },
+	{ "atime", MS_NOATIME, 0, 1 },
+	{ "relatime", MS_RELATIME, MOUNT_ATTR_RELATIME, 0 },
+	{ "norelatime", MS_RELATIME, 0, 1 },
+	{ "strictatime", MS_STRICTATIME, MOUNT_ATTR_STRICTATIME, 0 },
+	{ "nostrictatime", MS_STRICTATIME, 0, 1 },
+	{ "nodiratime", MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, 0 },
+	{ "diratime", MS_NODIRATIME, MOUNT_ATTR_NODIRATIME, 1 },
+	{ "sync", MS_SYNCHRONOUS, 0, 0 },
+	{ "async", MS_SYNCHRONOUS, 0, 1 },
+	{ "dirsync", MS_DIRSYNC, 0, 0 },
+};
+
+/* Propagation, applied once the mount is there. */
+static const struct {
+	const char *name;
+	unsigned long ms;
+} mount_prop[] = {
+	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
+	{ "unbindable", MS_UNBINDABLE },
+	{ "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+/* The next field of *s up to an unescaped sep, unescaped in place; *s
+ * moves past sep, or becomes NULL at the end. */
+static char *field(char **s, char sep)
+{
+	char *r = *s, *w = *s, *p = *s;
+
+	if (!p)
+		return NULL;
+	for (; *p && *p != sep; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		*w++ = *p;
+	}
+	*s = *p ? p + 1 : NULL;
+	*w = '\0';
+	return r;
+}
+
+/* The propagation mode named s (0 if none). */
+static unsigned long propagation(const char *s)
+{
+	for (size_t i = 0; i < sizeof(mount_prop) / sizeof(mount_prop[0]); i++)
+		if (!strcmp(s, mount_prop[i].name))
+			return mount_prop[i].ms;
+	return 0;
+}
+
+/* Parse --mount's argument (spec, changed in place; what is a copy for
+ * messages). A refusal is fatal. */
+static void parse_mount(char *spec, const char *what, struct mnt *m)
+{
+	char *opts, *o, *d;
+	size_t i, n;
+
+	memset(m, 0, sizeof(*m));
+	m->type = field(&spec, ':');
+	m->src = field(&spec, ':');
+	m->dst = field(&spec, ':');
+	opts = spec;
+	if (!m->type || !m->type[0] || !m->src || !m->dst || !m->dst[0])
+		diex("mount %s: expected TYPE:SOURCE:DEST[:OPTIONS]", what);
+	n = opts ? strlen(opts) : 0;
+	m->data = d = calloc(1, n + 1);
+	if (!d)
+		die("calloc");
+	if (!strcmp(m->type, "bind"))
+		m->bind = 1;
+	while ((o = field(&opts, ',')) != NULL) {
+		if (!o[0])
+			continue;
+		if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
+			m->bind = o[0] == 'r' ? 2 : m->bind ? m->bind : 1;
+			continue;
+		}
+		if (propagation(o)) {
+			m->prop = propagation(o);
+			continue;
+		}
+		if (!strcmp(o, "tmpcopyup"))
+			diex("mount %s: option tmpcopyup: not supported", what);
+		for (i = 0; i < sizeof(mount_flag) / sizeof(mount_flag[0]); i++)
+			if (!strcmp(o, mount_flag[i].name))
+				break;
+		if (i == sizeof(mount_flag) / sizeof(mount_flag[0])) {
+			/* the filesystem's own: mode=, size=, newinstance */
+			if (d > m->data)
+				*d++ = ',';
+			d = stpcpy(d, o);
+			continue;
+		}
+		if (mount_flag[i].clear) {
+			m->flags &= ~mount_flag[i].ms;
+			m->set &= ~mount_flag[i].attr;
+			m->clr |= mount_flag[i].attr;
+			continue;
+		}
+		m->flags |= mount_flag[i].ms;
+		if (mount_flag[i].ms & (MS_NOATIME | MS_RELATIME |
+					MS_STRICTATIME)) {
+			/* one access-time mode (see mount_setattr(2)) */
+			m->set &= ~MOUNT_ATTR__ATIME;
+			m->clr |= MOUNT_ATTR__ATIME;
+		}
+		m->set |= mount_flag[i].attr;
+		m->clr &= ~mount_flag[i].attr;
+	}
+	if (m->bind && !m->src[0])
+		diex("mount %s: a bind needs a SOURCE", what);
+	if (m->bind && m->data[0])
+		diex("mount %s: a bind takes no filesystem options (%s)", what,
+		     m->data);
+}
+
+/* DEST of a --mount, walked one component at a time as the kernel will
+ * resolve it inside the root (an absolute symlink starts again at the
+ * root): a ".." above the root, in DEST or in a relative symlink, would
+ * take the mount out of it with a naive resolver, and is refused. */
+static void check_dest(int root, const char *type, const char *dst)
+{
+	char todo[PATH_MAX * 2], cur[PATH_MAX], link[PATH_MAX];
+	char rest[PATH_MAX * 2], via[PATH_MAX * 2 + 8] = "";
+	char *c, *p;
+	size_t len = 0;
+	int links = 0;
+	ssize_t n;
+
+	if (snprintf(todo, sizeof(todo), "%s", dst) >= (int)sizeof(todo))
+		diex("mount %s on %s: path too long", type, dst);
+	cur[0] = '\0';
+	p = todo;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		c = p;
+		p += strcspn(p, "/");
+		if (*p)
+			*p++ = '\0';
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			if (!len)
+				diex("mount %s on %s: leads out of the root%s",
+				     type, dst, via);
+			while (len && cur[len] != '/')
+				len--;
+			cur[len] = '\0';
+			continue;
+		}
+		if (len + strlen(c) + 2 > sizeof(cur))
+			diex("mount %s on %s: path too long", type, dst);
+		cur[len] = '/';
+		strcpy(cur + len + 1, c);
+		n = readlinkat(root, cur + 1, link, sizeof(link) - 1);
+		if (n < 0) {
+			len = strlen(cur);
+			continue;
+		}
+		if (++links > 40)
+			diex("mount %s on %s: too many symlinks", type, dst);
+		link[n] = '\0';
+		snprintf(via, sizeof(via), " (through %s -> %s)", cur, link);
+		/* the link's target, then what was left of the path */
+		if (snprintf(rest, sizeof(rest), "%s/%s", link, p) >=
+		    (int)sizeof(rest))
+			diex("mount %s on %s: path too long", type, dst);
+		strcpy(todo, rest);
+		p = todo;
+		if (link[0] == '/')
+			len = 0;
+		cur[len] = '\0';
+	}
+}
+
+/* Propagation of the mount on dst (inside the root), once it is there. */
+static void propagate(int root, const struct mnt *m)
+{
+	char p[32];
+	int fd;
+
+	fd = in_root(root, m->dst, 0, 0);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (fd < 0 || mount(NULL, p, NULL, m->prop, NULL) < 0)
+		die("mount %s on %s: propagation", m->type, m->dst);
+	close(fd);
+}
+
+/* A bind (rbind: with the mounts below it) of the host's SOURCE, its
+ * flags set on the copy before it is attached (see bind_fd). */
+static void bind_mount(int root, const struct mnt *m)
+{
+	struct mount_attr ma = { .attr_set = m->set, .attr_clr = m->clr };
+	unsigned int rec = m->bind == 2 ? AT_RECURSIVE : 0;
+	struct stat st;
+	int s, d, tree;
+
+	s = open(m->src, O_PATH | O_CLOEXEC);
+	if (s < 0 || fstat(s, &st) < 0)
+		die("mount bind %s", m->src);
+	d = in_root(root, m->dst, S_ISDIR(st.st_mode) ? 'd' : 'f', 0);
+	if (d < 0)
+		die("mount bind %s on %s", m->src, m->dst);
+	/* A copy of the tree (one mount, or all with rbind), detached;
+	 * its flags; then attached on DEST. */
+	tree = (int)syscall(SYS_open_tree, s, "", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | rec);
+	if (tree < 0 || ((ma.attr_set || ma.attr_clr) &&
+			 syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
+				 rec, &ma, sizeof(ma)) < 0) ||
+	    syscall(SYS_move_mount, tree, "", d, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die("mount bind %s on %s", m->src, m->dst);
+	close(tree);
+	close(d);
+	close(s);
+}
+
+/* A new filesystem of type on path inside the root; the error names m. */
+static void new_fs(int root, const struct mnt *m, const char *path,
+		   const char *type, unsigned long flags, const char *data)
+{
+	if (mount_fs_src(root, path, m->src[0] ? m->src : type, type, flags,
+			 data) < 0)
+		die("mount %s on %s", m->type, path);
+}
+
+/* "cgroup": the caller's hierarchies as its cgroup namespace shows them
+ * (with ns-enter --cgroup: the container's own). cgroup v2: one cgroup2
+ * mount. v1: a tmpfs, one directory per hierarchy of /proc/self/cgroup
+ * with a cgroup mount of its controllers (name=systemd as "systemd"), and
+ * a symlink per controller of a shared hierarchy (cpu -> cpu,cpuacct), as
+ * runc lays it out; ro applies to each, and to the tmpfs last. */
+static void cgroup_mount(int root, const struct mnt *m)
+{
+	unsigned long flags = m->flags & ~MS_RDONLY;
+	char line[512], dir[PATH_MAX], opts[300], *ctl, *end, *one;
+	struct statfs sf;
+	FILE *f;
+	int d;
+
+	if (statfs("/sys/fs/cgroup", &sf) == 0 &&
+	    sf.f_type == CGROUP2_SUPER_MAGIC) {
+		new_fs(root, m, m->dst, "cgroup2", m->flags, m->data);
+		return;
+	}
+	new_fs(root, m, m->dst, "tmpfs", flags, "mode=755");
+	f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		die("mount cgroup on %s: open /proc/self/cgroup", m->dst);
+	while (fgets(line, sizeof(line), f)) {
+		/* ID:CONTROLLERS:PATH; ID 0 is the unified (v2) one */
+		ctl = strchr(line, ':');
+		end = ctl ? strchr(ctl + 1, ':') : NULL;
+		if (!end || !strncmp(line, "0:", 2) || end == ctl + 1)
+			continue;
+		*end = '\0';
+		ctl++;
+		if (!strncmp(ctl, "name=", 5)) {
+			snprintf(opts, sizeof(opts), "none,%s", ctl);
+			ctl += 5;
+		} else {
+			snprintf(opts, sizeof(opts), "%s", ctl);
+		}
+		if (snprintf(dir, sizeof(dir), "%s/%s", m->dst, ctl) >=
+		    (int)sizeof(dir))
+			diex("mount cgroup on %s: path too long", m->dst);
+		new_fs(root, m, dir, "cgroup", m->flags, opts);
+		if (!strchr(ctl, ','))
+			continue;
+		d = in_root(root, m->dst, 0, 0);
+		if (d < 0)
+			die("mount cgroup on %s", m->dst);
+		for (one = strtok(ctl, ","); one; one = strtok(NULL, ","))
+			if (symlinkat(dir + strlen(m->dst) + 1, d, one) < 0 &&
+			    errno != EEXIST)
+				die("mount cgroup on %s: symlink %s", m->dst,
+				    one);
+		close(d);
+	}
+	fclose(f);
+	if (m->flags & MS_RDONLY) {
+		d = in_root(root, m->dst, 0, 0);
+		snprintf(dir, sizeof(dir), "/proc/self/fd/%d", d);
+		if (d < 0 || mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND |
+				   MS_RDONLY | flags, NULL) < 0)
+			die("mount cgroup on %s: read-only", m->dst);
+		close(d);
+	}
+}
+
+/* --mount, in the order given: the destination checked, the mount made,
+ * its propagation set. */
+static void mount_spec(int root, const char *spec)
+{
+	char *copy = strdup(spec);
+	struct mnt m;
+
+	if (!copy)
+		die("strdup");
+	parse_mount(copy, spec, &m);
+	check_dest(root, m.bind ? "bind" : m.type, m.dst);
+	if (m.bind)
+		bind_mount(root, &m);
+	else if (!strcmp(m.type, "cgroup"))
+		cgroup_mount(root, &m);
+	else
+		new_fs(root, &m, m.dst, m.type, m.flags, m.data);
+	if (m.prop)
+		propagate(root, &m);
+	free(m.data);
+	free(copy);
+}
+
+/* --mknod PATH:TYPE:MAJOR:MINOR[:MODE[:UID:GID]], parsed. */
+struct node {
+	char *path;
+	mode_t type, mode;
+	dev_t dev;
+	unsigned long uid, gid;
+	int owner;
+};
+
+static void parse_mknod(char *spec, const char *what, struct node *n)
+{
+	char *f[7], *s = spec;
+	unsigned long major, minor, mode = 0666;
+	int nf = 0;
+	char *end;
+
+	while (nf < 7 && (f[nf] = field(&s, ':')) != NULL)
+		nf++;
+	if (s || (nf != 4 && nf != 5 && nf != 7) || !f[0][0] ||
+	    strlen(f[1]) != 1 || !strchr("cbup", f[1][0]) ||
+	    parse_ulong(f[2], &major) < 0 || parse_ulong(f[3], &minor) < 0 ||
+	    major > 0xfff || minor > 0xfffff)
+		diex("mknod %s: expected PATH:TYPE:MAJOR:MINOR[:MODE[:UID:GID]]"
+		     " (TYPE c, b, u or p)", what);
+	if (nf >= 5) {
+		errno = 0;
+		mode = strtoul(f[4], &end, 8);
+		if (errno || *end || !f[4][0] || f[4][0] == '-' || mode > 07777)
+			diex("mknod %s: mode %s: not an octal mode", what, f[4]);
+	}
+	n->owner = nf == 7;
+	if (n->owner && (parse_ulong(f[5], &n->uid) < 0 ||
+			 parse_ulong(f[6], &n->gid) < 0 ||
+			 n->uid >= 0xffffffffUL || n->gid >= 0xffffffffUL))
+		diex("mknod %s: expected numeric UID:GID", what);
+	n->path = f[0];
+	n->type = f[1][0] == 'b' ? S_IFBLK : f[1][0] == 'p' ? S_IFIFO : S_IFCHR;
+	n->mode = (mode_t)mode;
+	n->dev = makedev(major, minor);
+}
+
+/* A device node (or FIFO) made in the root. Where mknod(2) is not
+ * permitted (a user namespace), the host's node of the same path, type
+ * and number is bound on an empty file instead, as --device does; its
+ * mode and owner are the host's then. */
+static void make_node(int root, const char *spec)
+{
+	char *copy = strdup(spec), dir[PATH_MAX], *name;
+	struct node n;
+	struct stat st;
+	int d;
+
+	if (!copy)
+		die("strdup");
+	parse_mknod(copy, spec, &n);
+	if (snprintf(dir, sizeof(dir), "/%s", n.path) >= (int)sizeof(dir))
+		diex("mknod %s: path too long", n.path);
+	name = strrchr(dir, '/');
+	*name++ = '\0';
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		diex("mknod %s: not a file name", n.path);
+	d = in_root(root, dir[0] ? dir : "/", 'd', 0);
+	if (d < 0)
+		die("mknod %s", n.path);
+	if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* there already (an image's, or a --dev node): the same
+		 * device is kept, anything else refused */
+		if ((st.st_mode & S_IFMT) != n.type ||
+		    (n.type != S_IFIFO && st.st_rdev != n.dev))
+			diex("mknod %s: exists, and is not that device",
+			     n.path);
+	} else if (mknodat(d, name, n.type | n.mode, n.dev) < 0) {
+		if (errno != EPERM || n.type == S_IFIFO)
+			die("mknod %s", n.path);
+		if (stat(n.path, &st) < 0 || (st.st_mode & S_IFMT) != n.type ||
+		    st.st_rdev != n.dev)
+			diex("mknod %s: %s, and no such host node to bind",
+			     n.path, strerror(EPERM));
+		close(d);
+		bind(root, n.path, n.path, MOUNT_ATTR_NOSUID |
+		     MOUNT_ATTR_NOEXEC, "device");
+		free(copy);
+		return;
+	}
+	/* The mode as given (mknod(2) applied the umask), the owner. */
+	if (fchmodat(d, name, n.mode, 0) < 0)
+		die("mknod %s: chmod", n.path);
+	if (n.owner && fchownat(d, name, (uid_t)n.uid, (gid_t)n.gid,
+				AT_SYMLINK_NOFOLLOW) < 0)
+		die("mknod %s: chown", n.path);
+	close(d);
+	free(copy);
+}
+
+/* The namespaced sysctls (runc's list): each needs a namespace of its own
+ * of that type, which the caller has when its namespace differs from
+ * pid 1's (as /proc shows them before the switch). */
+static const struct {
+	const char *key;	/* a prefix where it ends in '.' or '*' */
+	int type;
+	const char *opt;
+} sysctl_ns[] = {
+	{ "kernel.msg*", CLONE_NEWIPC, "ipc" },
+	{ "kernel.sem", CLONE_NEWIPC, "ipc" },
+	{ "kernel.shm*", CLONE_NEWIPC, "ipc" },
+	{ "fs.mqueue.", CLONE_NEWIPC, "ipc" },
+	{ "net.", CLONE_NEWNET, "net" },
+	{ "kernel.hostname", CLONE_NEWUTS, "uts" },
+	{ "kernel.domainname", CLONE_NEWUTS, "uts" },
+};
+
+/* KEY=VALUE: its path under /proc/sys in path ("net.ipv4.ip_forward":
+ * dots are slashes, unless KEY has slashes already); the index of its
+ * sysctl_ns entry, or -1. */
+static int sysctl_path(char *spec, const char *what, char *path, size_t size,
+		       char **value)
+{
+	char *eq = strchr(spec, '='), dotted[PATH_MAX], *c;
+	const char *key;
+	size_t k;
+	int slashes, match;
+
+	if (!eq || eq == spec)
+		diex("sysctl %s: expected KEY=VALUE", what);
+	*eq = '\0';
+	*value = eq + 1;
+	if (strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_-./") != strlen(spec) || strstr(spec, "..") ||
+	    strstr(spec, "//") || strstr(spec, "./") || strstr(spec, "/.") ||
+	    strchr("./", spec[0]) || strchr("./", spec[strlen(spec) - 1]))
+		diex("sysctl %s: not a sysctl name", spec);
+	slashes = strchr(spec, '/') != NULL;
+	if (snprintf(path, size, "/proc/sys/%s", spec) >= (int)size ||
+	    strlen(spec) >= sizeof(dotted))
+		diex("sysctl %s: name too long", spec);
+	for (c = path + 10; !slashes && *c; c++)
+		if (*c == '.')
+			*c = '/';
+	/* matched in its dotted form */
+	strcpy(dotted, spec);
+	for (c = dotted; slashes && *c; c++)
+		if (*c == '/')
+			*c = '.';
+	for (size_t i = 0; i < sizeof(sysctl_ns) / sizeof(sysctl_ns[0]); i++) {
+		key = sysctl_ns[i].key;
+		k = strlen(key);
+		if (key[k - 1] == '*')
+			match = !strncmp(dotted, key, k - 1) && dotted[k - 1];
+		else if (key[k - 1] == '.')
+			match = !strncmp(dotted, key, k) && dotted[k];
+		else
+			match = !strcmp(dotted, key);
+		if (match)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Whether the caller's namespace of /proc name ns is its own: one of its
+ * ancestors (as the caller's /proc shows them, before the switch: with a
+ * new pid namespace its parent is outside it) is in another. None is, up
+ * to pid 1 or one that cannot be read: it is the host's, or cannot be told
+ * from it. */
+static int own_ns(const char *ns)
+{
+	char path[64], buf[512], *p;
+	struct stat self, other;
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	if (stat(path, &self) < 0)
+		die("sysctl: %s", path);
+	snprintf(path, sizeof(path), "/proc/self/stat");
+	for (int hops = 0; hops < 64; hops++) {
+		/* the parent: the field after the state, after the ")" */
+		f = fopen(path, "re");
+		if (!f)
+			return 0;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (!p || !(p = strrchr(buf, ')')) ||
+		    sscanf(p + 1, " %*c %ld", &pid) != 1 || pid <= 0)
+			return 0;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/%s", pid, ns);
+		if (stat(path, &other) < 0)
+			return 0;
+		if (other.st_ino != self.st_ino || other.st_dev != self.st_dev)
+			return 1;
+		if (pid == 1)
+			return 0;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	}
+	return 0;
+}
+
+/* --sysctl KEY=VALUE, checked before anything is mounted: the name is a
+ * namespaced one, and its namespace the caller's own. */
+static void check_sysctl(const char *spec)
+{
+	char *copy = strdup(spec), path[PATH_MAX], *value;
+	int i;
+
+	if (!copy)
+		die("strdup");
+	i = sysctl_path(copy, spec, path, sizeof(path), &value);
+	if (i < 0)
+		diex("sysctl %s: not namespaced (only kernel.msg*, kernel.sem,"
+		     " kernel.shm*, fs.mqueue.*, net.*, kernel.hostname,"
+		     " kernel.domainname)", copy);
+	if (!own_ns(sysctl_ns[i].opt))
+		diex("sysctl %s: needs its own %s namespace (ns-enter --%s)",
+		     copy, sysctl_ns[i].opt, sysctl_ns[i].opt);
+	free(copy);
+}
+
+/* Write VALUE to the new root's /proc/sys/KEY (its proc, mounted by
+ * --proc or --mount proc:...; never a path out of the root). */
+static void write_sysctl(int root, const char *spec)
+{
+	char *copy = strdup(spec), path[PATH_MAX], *value;
+	size_t len;
+	int fd;
+
+	if (!copy)
+		die("strdup");
+	sysctl_path(copy, spec, path, sizeof(path), &value);
+	fd = openat2_(root, path, O_WRONLY | O_TRUNC | O_CLOEXEC,
+		      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		die("sysctl %s: open %s", copy, path);
+	len = strlen(value);
+	if (write(fd, value, len) != (ssize_t)len)
+		die("sysctl %s=%s", copy, value);
+	close(fd);
+	free(copy);
+}
+
 /* -x: look prog up on the host's PATH now, as execvp(3) would. */
 static int open_host(const char *prog)
 {
@@ -298,7 +906,8 @@ int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
 	enum { PROC = 256, DEV, NODEV, DEVICE, SYS, TMP, BIND, MASK, RO,
-	       READONLY, WORKDIR, EXEC_FROM_HOST, KEEP_FD };
+	       READONLY, WORKDIR, EXEC_FROM_HOST, KEEP_FD, MOUNT, MKNOD, SYSCTL,
+	       ROOT_PROPAGATION };
 	static const struct option longopts[] = {
 		{ "proc", no_argument, NULL, PROC },
 		{ "dev", no_argument, NULL, DEV },
@@ -313,26 +922,36 @@ int main(int argc, char **argv)
 		{ "workdir", required_argument, NULL, WORKDIR },
 		{ "exec-from-host", no_argument, NULL, EXEC_FROM_HOST },
 		{ "keep-fd", required_argument, NULL, KEEP_FD },
+		{ "mount", required_argument, NULL, MOUNT },
+		{ "mknod", required_argument, NULL, MKNOD },
+		{ "sysctl", required_argument, NULL, SYSCTL },
+		{ "root-propagation", required_argument, NULL, ROOT_PROPAGATION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	struct mount_attr nodev_attr = { .attr_set = MOUNT_ATTR_NODEV };
 	const char *workdir = "/";
-	char **binds, **masks, **ros, **devs, *newroot;
+	char **binds, **masks, **ros, **devs, **mounts, **nodes, **sysctls;
+	char *newroot;
 	int nb = 0, nm = 0, nr = 0, ndevs = 0, c, err, fd, root, prog = -1;
+	int nmounts = 0, nnodes = 0, nsysctls = 0;
+	unsigned long root_prop = 0;
 	int proc = 0, dev = 0, nodev = 0, sys = 0, tmp = 0, rdonly = 0;
 	int host = 0;
 	struct statx stx;
 	unsigned long n;
 
 	progname = "pivot";
-	binds = calloc(4 * (size_t)argc, sizeof(*binds));
+	binds = calloc(7 * (size_t)argc, sizeof(*binds));
 	if (!binds)
 		die("calloc");
 	masks = binds + argc;
 	ros = masks + argc;
 	devs = ros + argc;
+	mounts = devs + argc;
+	nodes = mounts + argc;
+	sysctls = nodes + argc;
 	/* No host descriptor crosses into the container unless kept: an open
 	 * directory is a way back out. Ours are all O_CLOEXEC anyway. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
@@ -358,6 +977,16 @@ int main(int argc, char **argv)
 			if (fcntl((int)n, F_SETFD, 0) < 0)
 				die("keep-fd %lu", n);
 			break;
+		case MOUNT: mounts[nmounts++] = optarg; break;
+		case MKNOD: nodes[nnodes++] = optarg; break;
+		case SYSCTL: sysctls[nsysctls++] = optarg; break;
+		case ROOT_PROPAGATION:
+			root_prop = propagation(optarg);
+			if (!root_prop)
+				diex("root-propagation %s: not private, "
+				     "rprivate, slave, rslave, shared, rshared, "
+				     "unbindable or runbindable", optarg);
+			break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -372,6 +1001,10 @@ int main(int argc, char **argv)
 		die("NEWROOT %s", newroot);
 	if (!S_ISDIR(stx.stx_mode))
 		errno = ENOTDIR, die("NEWROOT %s", newroot);
+	/* The sysctls asked for are namespaced ones, in namespaces of the
+	 * caller's own: refused before anything is mounted. */
+	for (int i = 0; i < nsysctls; i++)
+		check_sysctl(sysctls[i]);
 	if (host && (prog = open_host(argv[0])) < 0) {
 		err = errno;
 		warn_("exec %s", argv[0]);
@@ -412,12 +1045,23 @@ int main(int argc, char **argv)
 			    "mode=1777") < 0)
 		die("mount tmpfs on /tmp");
 
+	/* The generic mounts, in the order given (an OCI config's: /dev
+	 * before /dev/pts), then the device nodes, which may go into them. */
+	for (int i = 0; i < nmounts; i++)
+		mount_spec(root, mounts[i]);
+	for (int i = 0; i < nnodes; i++)
+		make_node(root, nodes[i]);
+
 	/* Binds after them, or a new /tmp or /dev would hide a bind into it;
 	 * the devices after the binds (one may go into a bound directory). */
 	for (int i = 0; i < nb; i++)
 		bind_spec(root, binds[i], nodev ? MOUNT_ATTR_NODEV : 0);
 	for (int i = 0; i < ndevs; i++)
 		device(root, devs[i]);
+
+	/* The sysctls once the new /proc is there, before --ro /proc/sys. */
+	for (int i = 0; i < nsysctls; i++)
+		write_sysctl(root, sysctls[i]);
 
 	/* Masks after the mounts whose files they hide. */
 	for (int i = 0; i < nm; i++)
@@ -448,6 +1092,10 @@ int main(int argc, char **argv)
 		die("pivot_root %s", newroot);
 	if (umount2(".", MNT_DETACH) < 0)
 		die("detach the old root");
+	/* The new root's propagation (OCI's rootfsPropagation); private
+	 * until here, as nothing above may reach the host. */
+	if (root_prop && mount(NULL, "/", NULL, root_prop, NULL) < 0)
+		die("root-propagation");
 	if (chdir("/") < 0 || chdir(workdir) < 0)
 		die("chdir %s", workdir);
 	if (host)

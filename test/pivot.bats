@@ -37,7 +37,8 @@ pv_pid() {
 @test "pivot: -h has a line for every option" {
   local o
   run -0 pivot -h
-  for o in proc dev nodev device sys tmp bind mask ro readonly workdir exec-from-host keep-fd help; do
+  for o in proc dev nodev device sys tmp bind mask ro mount mknod sysctl \
+    root-propagation readonly workdir exec-from-host keep-fd help; do
     assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
@@ -298,4 +299,290 @@ pv_pid() {
   assert_output 'pivot: device /nonexistent: No such file or directory'
   run -125 pv --device "$T/data/f:/f" "$R" -- true
   assert_output "pivot: device $T/data/f: not a device"
+}
+
+# The mount on PATH in a /proc/self/mountinfo on stdin: "OPTIONS TYPE
+# SOURCE SUPER-OPTIONS".
+mnt() { # PATH
+  awk -v p="$1" '$5 == p { for (i = 7; $i != "-"; i++) ;
+    print $6, $(i + 1), $(i + 2), $(i + 3) }'
+}
+
+@test "pivot: -h names --mount, --mknod, --sysctl and --root-propagation" {
+  run -0 pivot -h
+  assert_line --regexp '^  --mount TYPE:SOURCE:DEST\[:OPTIONS\]  mount in NEWROOT, in order given'
+  assert_line --regexp '^  --mknod PATH:TYPE:MAJOR:MINOR\[:MODE\[:UID:GID\]\]  '
+  assert_line --regexp '^  --sysctl KEY=VALUE  '
+  assert_line --regexp '^  --root-propagation MODE  '
+}
+
+@test "pivot: --mount: an OCI config's mounts, in order, with their flags and data" {
+  run -0 pv --mount proc:proc:/proc:nosuid,noexec,nodev \
+    --mount tmpfs:tmpfs:/dev:nosuid,strictatime,mode=755,size=65536k \
+    --mount devpts:devpts:/dev/pts:nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5 \
+    --mount mqueue:mqueue:/dev/mqueue:nosuid,noexec,nodev \
+    --mount sysfs:sysfs:/sys:nosuid,noexec,nodev,ro \
+    --mount tmpfs:shm:/dev/shm:nosuid,noexec,nodev,mode=1777,size=65536k \
+    --mount tmpfs::/run:noatime \
+    "$R" -- cat /proc/self/mountinfo
+  local m
+  m=$output
+  run -0 mnt /proc <<<"$m"
+  assert_output 'rw,nosuid,nodev,noexec,relatime proc proc rw'
+  run -0 mnt /dev <<<"$m"
+  assert_output 'rw,nosuid tmpfs tmpfs rw,size=65536k,mode=755'
+  run -0 mnt /dev/pts <<<"$m"
+  assert_output 'rw,nosuid,noexec,relatime devpts devpts rw,gid=5,mode=620,ptmxmode=666'
+  run -0 mnt /dev/mqueue <<<"$m"
+  assert_output 'rw,nosuid,nodev,noexec,relatime mqueue mqueue rw'
+  run -0 mnt /sys <<<"$m"
+  # (the superblock's own flags are the host's sysfs's, without --net)
+  assert_output --regexp '^ro,nosuid,nodev,noexec,relatime sysfs sysfs r[ow]$'
+  run -0 mnt /dev/shm <<<"$m"
+  assert_output 'rw,nosuid,nodev,noexec,relatime tmpfs shm rw,size=65536k'
+  # an empty SOURCE is the type's name; noatime replaces relatime
+  run -0 mnt /run <<<"$m"
+  assert_output 'rw,noatime tmpfs tmpfs rw'
+  # in the order given: /dev/pts after /dev (else /dev would hide it)
+  run -0 awk '{print $5}' <<<"$m"
+  assert_line --index 2 /dev
+  assert_line --index 3 /dev/pts
+}
+
+@test "pivot: --mount binds: a directory and a file, rbind, ro set before attaching, a ':' escaped" {
+  mkdir -p "$T/data/sub" "$T/data/x:y"
+  echo f >"$T/file"
+  mount -t tmpfs sub "$T/data/sub"
+  echo in-sub >"$T/data/sub/g"
+  run -0 pv --mount "bind:$T/data:/a:rbind,ro" --mount "bind:$T/data:/b:bind" \
+    --mount "none:$T/file:/etc/f:bind,ro,nosuid" \
+    --mount "bind:$T/data/x\\:y:/c\\:d" --proc "$R" -- sh -c '
+      cat /a/f /a/sub/g /etc/f; ls /b/sub; echo w >/a/f || echo a-ro
+      echo w >/a/sub/h || echo a-sub-ro; echo w >/b/f && echo b-rw
+      echo w >/c:d/f && echo c-rw; grep -E " /(a|a/sub|b|etc/f|c:d) " /proc/self/mountinfo | cut -d" " -f5,6'
+  umount "$T/data/sub"
+  assert_line --index 0 data
+  assert_line --index 1 in-sub
+  assert_line --index 2 f
+  # a plain bind does not take the mounts below SOURCE
+  refute_line g
+  assert_line a-ro
+  assert_line a-sub-ro
+  assert_line b-rw
+  assert_line c-rw
+  assert_line '/a ro,relatime'
+  assert_line '/a/sub ro,relatime'
+  assert_line '/b rw,relatime'
+  assert_line '/etc/f ro,nosuid,relatime'
+  assert_line '/c:d rw,relatime'
+  # the writes reached the host
+  run -0 cat "$T/data/f" "$T/data/x:y/f"
+  assert_output $'w\nw'
+}
+
+@test "pivot: --mount propagation: private, shared, slave as asked; --root-propagation" {
+  mkdir "$T/data/d"
+  run -0 pv --mount tmpfs:t:/p:rprivate --mount tmpfs:t:/s:shared \
+    --mount "bind:$T/data:/b:rbind,rslave" --root-propagation shared \
+    --proc "$R" -- cat /proc/self/mountinfo
+  local m=$output
+  run -0 awk '$5 == "/p" { print ($7 ~ /^(shared|master):/) ? "propagates" : "private" }' <<<"$m"
+  assert_output private
+  run -0 awk '$5 == "/s" { print $7 }' <<<"$m"
+  assert_output --regexp '^shared:[0-9]+$'
+  run -0 awk '$5 == "/" { print $7 }' <<<"$m"
+  assert_output --regexp '^shared:[0-9]+$'
+  # every mount is private before the switch (nothing may reach the
+  # host), so a slave follows a shared mount made by an earlier --mount:
+  # the bind of the new root's /s (the host path, before the switch)
+  run -0 pv --proc --mount tmpfs:t:/s:shared --mount "bind:$R/s:/b:bind,slave" \
+    "$R" -- cat /proc/self/mountinfo
+  run -0 awk '$5 == "/b" { print $7 }' <<<"$output"
+  assert_output --regexp '^master:[0-9]+$'
+}
+
+@test "pivot: --mount cgroup: the hierarchies as the cgroup namespace shows them, read-only" {
+  run -0 unshare -muC --propagation private \
+    overlay-mount --lower "$(rootfs)" --tmpfs-upper "$R" -- \
+    pivot --proc --mount cgroup:cgroup:/sys/fs/cgroup:nosuid,noexec,nodev,relatime,ro \
+    "$R" -- sh -c 'cat /proc/self/mountinfo; mkdir /sys/fs/cgroup/x || echo ro'
+  local m=$output ctl
+  assert_line ro
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    run -0 mnt /sys/fs/cgroup <<<"$m"
+    assert_output 'ro,nosuid,nodev,noexec,relatime cgroup2 cgroup rw'
+  else
+    run -0 mnt /sys/fs/cgroup <<<"$m"
+    assert_output 'ro,nosuid,nodev,noexec,relatime tmpfs cgroup rw,mode=755'
+    # one mount per hierarchy of /proc/self/cgroup, named by its
+    # controllers, its root the cgroup namespace's: "/"
+    for ctl in $(cut -d: -f2 /proc/self/cgroup | grep .); do
+      run -0 mnt "/sys/fs/cgroup/${ctl#name=}" <<<"$m"
+      assert_output --regexp "^ro,nosuid,nodev,noexec,relatime cgroup cgroup rw,(.*,)?${ctl}(,|\$)"
+      run -0 awk -v p="/sys/fs/cgroup/${ctl#name=}" '$5 == p { print $4 }' <<<"$m"
+      assert_output /
+    done
+  fi
+}
+
+@test "pivot: --mount DEST through a symlink: inside the root followed there, '..' out of it refused" {
+  mkdir -p "$T/img/etc"
+  ln -s ../../../../../../../etc "$T/img/evil"
+  ln -s /etc "$T/img/abs"
+  ln -s sub/../../.. "$T/img/rel"
+  # an absolute symlink is the container's: /abs/x is /etc/x inside
+  run -0 unshare -mu overlay-mount --lower "$(rootfs):$T/img" --tmpfs-upper "$R" -- \
+    pivot --proc --mount tmpfs:t:/abs/x "$R" -- sh -c 'grep -c " /etc/x " /proc/self/mountinfo'
+  assert_output 1
+  run -125 unshare -mu overlay-mount --lower "$(rootfs):$T/img" --tmpfs-upper "$R" -- \
+    pivot --mount tmpfs:t:/evil/x "$R" -- true
+  assert_output 'pivot: mount tmpfs on /evil/x: leads out of the root (through /evil -> ../../../../../../../etc)'
+  run -125 unshare -mu overlay-mount --lower "$(rootfs):$T/img" --tmpfs-upper "$R" -- \
+    pivot --mount "bind:$T/data:/rel/x:rbind" "$R" -- true
+  assert_output 'pivot: mount bind on /rel/x: leads out of the root (through /rel -> sub/../../..)'
+  run -125 pv --mount tmpfs:t:/tmp/../../x "$R" -- true
+  assert_output 'pivot: mount tmpfs on /tmp/../../x: leads out of the root'
+  # nothing was made on the host
+  assert_not_exist /x
+  assert_not_exist /etc/x
+}
+
+@test "pivot: --mount bad specs and failed mounts: 125, the mount named" {
+  run -125 pv --mount tmpfs "$R" -- true
+  assert_output 'pivot: mount tmpfs: expected TYPE:SOURCE:DEST[:OPTIONS]'
+  run -125 pv --mount tmpfs:t "$R" -- true
+  assert_output 'pivot: mount tmpfs:t: expected TYPE:SOURCE:DEST[:OPTIONS]'
+  run -125 pv --mount :t:/x "$R" -- true
+  assert_output 'pivot: mount :t:/x: expected TYPE:SOURCE:DEST[:OPTIONS]'
+  run -125 pv --mount tmpfs:t: "$R" -- true
+  assert_output 'pivot: mount tmpfs:t:: expected TYPE:SOURCE:DEST[:OPTIONS]'
+  run -125 pv --mount bind::/x "$R" -- true
+  assert_output 'pivot: mount bind::/x: a bind needs a SOURCE'
+  run -125 pv --mount "bind:$T/data:/x:rbind,mode=755" "$R" -- true
+  assert_output "pivot: mount bind:$T/data:/x:rbind,mode=755: a bind takes no filesystem options (mode=755)"
+  run -125 pv --mount tmpfs:t:/x:tmpcopyup "$R" -- true
+  assert_output 'pivot: mount tmpfs:t:/x:tmpcopyup: option tmpcopyup: not supported'
+  run -125 pv --mount tmpfs:t:/x:bogus=1 "$R" -- true
+  assert_output 'pivot: mount tmpfs on /x: Invalid argument'
+  run -125 pv --mount nofs:t:/x "$R" -- true
+  assert_output 'pivot: mount nofs on /x: No such device'
+  run -125 pv --mount bind:/nonexistent:/x "$R" -- true
+  assert_output 'pivot: mount bind /nonexistent: No such file or directory'
+  run -125 pv --mount "bind:$T/data:/bin/sh/x" "$R" -- true
+  assert_output "pivot: mount bind $T/data on /bin/sh/x: Not a directory"
+  run -125 pv --root-propagation sideways "$R" -- true
+  assert_output 'pivot: root-propagation sideways: not private, rprivate, slave, rslave, shared, rshared, unbindable or runbindable'
+  run -125 pivot --mount
+  assert_line --index 0 'pivot: option needs an argument: --mount'
+}
+
+@test "pivot: --mknod makes device nodes and FIFOs with mode and owner, into a --mount /dev" {
+  run -0 pv --mount tmpfs:tmpfs:/dev:nosuid,mode=755 \
+    --mknod /dev/null:c:1:3 --mknod /dev/fuse:c:10:229:0600:0:0 \
+    --mknod /dev/loop9:b:7:9:0660:12:6 --mknod /dev/pipe:p:0:0:0640 \
+    --mknod /dev/u:u:1:5:0444 --mknod /dev/sub/zero:c:1:5 \
+    "$R" -- sh -c 'stat -c "%n %F %t:%T %a %u:%g" /dev/null /dev/fuse /dev/loop9 /dev/pipe /dev/u /dev/sub/zero
+      echo x >/dev/null && echo null-ok; head -c 3 /dev/sub/zero | od -An -tx1'
+  assert_line '/dev/null character special file 1:3 666 0:0'
+  assert_line '/dev/fuse character special file a:e5 600 0:0'
+  assert_line '/dev/loop9 block special file 7:9 660 12:6'
+  assert_line '/dev/pipe fifo 0:0 640 0:0'
+  assert_line '/dev/u character special file 1:5 444 0:0'
+  assert_line '/dev/sub/zero character special file 1:5 666 0:0'
+  assert_line null-ok
+  assert_line ' 00 00 00'
+  # a node there already: the same device is kept, another refused
+  run -0 pv --dev --mknod /dev/null:c:1:3 "$R" -- true
+  run -125 pv --dev --mknod /dev/null:c:1:5 "$R" -- true
+  assert_output 'pivot: mknod /dev/null: exists, and is not that device'
+}
+
+@test "pivot: --mknod where mknod is not permitted binds the host's node" {
+  # a user namespace refuses mknod(2) of a device: the host's /dev/null,
+  # same number, is bound instead; a node the host lacks is an error
+  run -0 unshare -Urmu --propagation private sh -c '
+    mkdir -p "$1" && overlay-mount --lower "$0" --tmpfs-upper "$1" -- \
+    pivot --mount tmpfs:tmpfs:/dev --mknod /dev/null:c:1:3 "$1" -- \
+    sh -c "stat -c \"%n %t:%T\" /dev/null; echo x >/dev/null && echo ok"' "$(rootfs)" "$T/u"
+  assert_output $'/dev/null 1:3\nok'
+  run -125 unshare -Urmu --propagation private sh -c '
+    mkdir -p "$1" && overlay-mount --lower "$0" --tmpfs-upper "$1" -- \
+    pivot --mount tmpfs:tmpfs:/dev --mknod /dev/nope:c:1:3 "$1" -- true' "$(rootfs)" "$T/u"
+  assert_output 'pivot: mknod /dev/nope: Operation not permitted, and no such host node to bind'
+}
+
+@test "pivot: --mknod bad specs: 125" {
+  local s
+  for s in /dev/x /dev/x:c /dev/x:c:1 :c:1:3 /dev/x:q:1:3 /dev/x:cc:1:3 \
+    /dev/x:c:a:3 /dev/x:c:1:-3 /dev/x:c:4096:0 /dev/x:c:1:3:0666:0 \
+    /dev/x:c:1:3:0:0:0:0; do
+    run -125 pv --mknod "$s" "$R" -- true
+    assert_output "pivot: mknod $s: expected PATH:TYPE:MAJOR:MINOR[:MODE[:UID:GID]] (TYPE c, b, u or p)"
+  done
+  run -125 pv --mknod /dev/x:c:1:3:999 "$R" -- true
+  assert_output 'pivot: mknod /dev/x:c:1:3:999: mode 999: not an octal mode'
+  run -125 pv --mknod /dev/x:c:1:3:0666:root:0 "$R" -- true
+  assert_output 'pivot: mknod /dev/x:c:1:3:0666:root:0: expected numeric UID:GID'
+  run -125 pv --mknod /dev/..:c:1:3 "$R" -- true
+  assert_output 'pivot: mknod /dev/..: not a file name'
+}
+
+@test "pivot: --sysctl writes namespaced sysctls in the new /proc/sys, before --ro /proc/sys" {
+  local shm
+  shm=$(cat /proc/sys/kernel/shmmax)
+  run -0 unshare -muin --propagation private \
+    overlay-mount --lower "$(rootfs)" --tmpfs-upper "$R" -- \
+    pivot --proc --ro /proc/sys --sysctl kernel.shmmax=123456 \
+    --sysctl net.ipv4.ip_forward=1 --sysctl fs.mqueue.msg_max=42 \
+    --sysctl net/ipv4/tcp_syncookies=0 --sysctl kernel.msgmax=9000 \
+    "$R" -- sh -c 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward \
+      /proc/sys/fs/mqueue/msg_max /proc/sys/net/ipv4/tcp_syncookies \
+      /proc/sys/kernel/msgmax; echo 1 >/proc/sys/kernel/shmmax || echo ro'
+  assert_line --index 0 123456
+  assert_line --index 1 1
+  assert_line --index 2 42
+  assert_line --index 3 0
+  assert_line --index 4 9000
+  assert_line ro
+  # the host's are unchanged
+  assert_equal "$(cat /proc/sys/kernel/shmmax)" "$shm"
+  run -0 unshare -mu --uts --propagation private \
+    overlay-mount --lower "$(rootfs)" --tmpfs-upper "$R" -- \
+    pivot --proc --sysctl kernel.hostname=sys-box "$R" -- hostname
+  assert_output sys-box
+}
+
+@test "pivot: --sysctl refuses what is not namespaced, or not in a namespace of its own, before any mount" {
+  run -125 pv --proc --sysctl kernel.core_pattern=x "$R" -- true
+  assert_output 'pivot: sysctl kernel.core_pattern: not namespaced (only kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.*, kernel.hostname, kernel.domainname)'
+  run -125 pv --proc --sysctl vm.overcommit_memory=1 "$R" -- true
+  assert_output --partial 'pivot: sysctl vm.overcommit_memory: not namespaced'
+  run -125 pv --proc --sysctl kernel.semx=1 "$R" -- true
+  assert_output --partial 'pivot: sysctl kernel.semx: not namespaced'
+  # pv makes mount and uts namespaces only: the host's ipc and net
+  run -125 pv --proc --sysctl kernel.shmmax=1 "$R" -- true
+  assert_output 'pivot: sysctl kernel.shmmax: needs its own ipc namespace (ns-enter --ipc)'
+  run -125 pv --proc --sysctl net.ipv4.ip_forward=1 "$R" -- true
+  assert_output 'pivot: sysctl net.ipv4.ip_forward: needs its own net namespace (ns-enter --net)'
+  run -125 pv --proc --sysctl fs.mqueue.msg_max=1 "$R" -- true
+  assert_output 'pivot: sysctl fs.mqueue.msg_max: needs its own ipc namespace (ns-enter --ipc)'
+  local s
+  for s in 'net..x=1' '../x=1' 'net/../kernel/core_pattern=1' '.net.x=1' 'net.x/=1' 'net x=1'; do
+    run -125 pv --proc --sysctl "$s" "$R" -- true
+    assert_output "pivot: sysctl ${s%%=*}: not a sysctl name"
+  done
+  run -125 pv --proc --sysctl net.ipv4.ip_forward "$R" -- true
+  assert_output 'pivot: sysctl net.ipv4.ip_forward: expected KEY=VALUE'
+  run -125 pv --proc --sysctl =1 "$R" -- true
+  assert_output 'pivot: sysctl =1: expected KEY=VALUE'
+  # a key the kernel does not have, no proc in the new root, a bad value
+  run -125 unshare -mun --propagation private overlay-mount --lower "$(rootfs)" \
+    --tmpfs-upper "$R" -- pivot --proc --sysctl net.nope=1 "$R" -- true
+  assert_output 'pivot: sysctl net.nope: open /proc/sys/net/nope: No such file or directory'
+  run -125 unshare -mun --propagation private overlay-mount --lower "$(rootfs)" \
+    --tmpfs-upper "$R" -- pivot --sysctl net.ipv4.ip_forward=1 "$R" -- true
+  assert_output 'pivot: sysctl net.ipv4.ip_forward: open /proc/sys/net/ipv4/ip_forward: No such file or directory'
+  run -125 unshare -mun --propagation private overlay-mount --lower "$(rootfs)" \
+    --tmpfs-upper "$R" -- pivot --proc --sysctl net.ipv4.ip_forward=x "$R" -- true
+  assert_output 'pivot: sysctl net.ipv4.ip_forward=x: Invalid argument'
 }
