@@ -198,6 +198,12 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   sweep
   run k images rm "$IMG"
   assert_success
+  # the runtime's state (the shim's --root) of every task removed with it
+  local rt=$C/host/run/containerd/runc/$NSNAME
+  if [ -d "$rt" ]; then
+    run find "$rt" -mindepth 1
+    assert_output ''
+  fi
   ctrd_stop
   ns_stop
   cg_kill_remove "$NSNAME"

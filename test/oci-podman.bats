@@ -259,6 +259,11 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   pm rm -a -f -t 0 >/dev/null
   run pm rmi -a -f
   assert_success
+  # the runtime's state (--root) of every container removed with it
+  if [ -d "$P/runtime" ]; then
+    run find "$P/runtime" -mindepth 1
+    assert_output ''
+  fi
   ns_stop
   cg_kill_remove "$CG"
   run cg_left "$CG"
