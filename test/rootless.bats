@@ -186,3 +186,26 @@ free_port() { # print a TCP port nobody listens on
   run pgrep -u "$RU" -x pasta
   assert_output ""
 }
+
+@test "rootless: --device short of rw is refused for a user; rw gets what the host's modes give" {
+  run -125 as "$RU" minc --device /dev/null:/dev/n:r -r "$R" true
+  assert_output "minc: --device /dev/null:/dev/n:r: a user's container cannot narrow a device to r (no device cgroup for a user: the host's file modes decide): give rw or rwm, or run as root"
+  run -125 as "$RU" minc --device /dev/null:wm -r "$R" true
+  assert_output --partial "cannot narrow a device to wm"
+  run -0 as "$RU" minc --device /dev/null:/dev/n:rw -r "$R" sh -c 'echo x >/dev/n && echo wrote'
+  assert_output wrote
+  # a device only root may open on the host: not the user's inside either
+  mknod "$UT/rootdev" c 1 3
+  chmod 600 "$UT/rootdev"
+  run -1 as "$RU" minc --device "$UT/rootdev:/dev/rootdev" -r "$R" sh -c 'cat /dev/rootdev'
+  assert_output --partial "Permission denied"
+  rm -f "$UT/rootdev"
+}
+
+@test "rootless: --cap-add sys_admin as a user: mounts in its own namespaces, no device, nothing on the host" {
+  run -0 as "$RU" minc --cap-add sys_admin -r "$R" sh -c 'mount -t tmpfs t /tmp && echo mounted; mknod /tmp/x c 1 3 2>&1 || :; grep -c " /tmp .* - tmpfs t " /proc/self/mountinfo'
+  assert_line --index 0 mounted
+  assert_line --index 1 --partial "mknod: /tmp/x: Operation not permitted"
+  assert_line --index 2 1
+  no_user_mounts
+}
