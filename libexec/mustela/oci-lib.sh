@@ -23,6 +23,8 @@
 # while its pid lives, paused while frozen, stopped after.
 
 oci_version=0.1
+# the record separator: a newline inside an argument, from oci-config
+RS=$(printf '\036')
 oci_spec=1.0.2
 
 oci_log_line() { # LEVEL MESSAGE: add MESSAGE to the --log file
@@ -177,6 +179,7 @@ signal_number() { # SIGNAL: set sig to SIGNAL's number, from a name (with
           case "$off" in *[!0-9]*) die "unknown signal: $1" ;; esac ;;
       esac
       sig=''
+      # shellcheck disable=SC2086 # NAME NUMBER pairs
       set -- "$1" $oci_signals
       name=$1
       shift
@@ -224,8 +227,11 @@ run_hooks() { # KIND STATE [PID]: run the config's KIND hooks in order, the
     timeout=${line%%"$TAB"*} line=${line#*"$TAB"}
     path=${line%%"$TAB"*} line=${line#*"$TAB"}
     args=${line%%"$TAB"*} envs=${line#*"$TAB"}
-    hook_run "$1" "$2" "${3-}" "$timeout" "$path" "$args" "$envs" ||
-      die "$1 hook $path: failed with status $?"
+    hook_status=0
+    hook_run "$1" "$2" "${3-}" "$timeout" "$path" "$args" "$envs" || hook_status=$?
+    [ "$hook_status" -ne 124 ] || [ "$timeout" -le 0 ] ||
+      die "$1 hook $path: still running after its timeout of $timeout s (killed)"
+    [ "$hook_status" -eq 0 ] || die "$1 hook $path: failed with status $hook_status"
   done <"$oci_dir/config"
 }
 
@@ -252,7 +258,8 @@ hook_run() { # KIND STATE PID TIMEOUT PATH ARGS ENV: one hook (ARGS and
   set +f
   IFS=$old_ifs
   [ -z "$target" ] || set -- nsenter --target "$target" --mount --uts --ipc --net --pid --root --wd -- "$@"
-  [ "$timeout" -le 0 ] 2>/dev/null || set -- timeout -s KILL "$timeout" "$@"
+  # past its timeout: TERM, then KILL a second later; status 124
+  [ "$timeout" -le 0 ] 2>/dev/null || set -- timeout -k 1 "$timeout" "$@"
   oci_log_line debug "$kind hook: $path"
   printf '%s\n' "$json" | "$@" >&2
 }

@@ -1,0 +1,356 @@
+#!/usr/bin/env bats
+# oci: bin/mustela-oci, the runtime-spec cases the project can check by
+# itself (the life cycle, the state, the pid file, the hooks, kill's
+# signals, a bad config.json refused with nothing left behind); podman and
+# containerd drive it in oci-podman.bats and oci-containerd.bats
+
+load 'lib/common'
+
+setup() {
+  container_setup
+  O=$T/state
+  OCI=(timeout 60 "$TOP/bin/mustela-oci" --root "$O")
+  # the bundle: the shared rootfs, read-only, and a directory of the
+  # test's bound on its /tmp (what the container and the hooks write;
+  # a destination that exists: the shared rootfs is never written to)
+  mkdir -p "$T/b" "$T/out"
+  "$TOP/bin/mustela-oci" spec --bundle "$T/b"
+  edit ".root.path = \"$R\" | .mounts += [{destination: \"/tmp\", type: \"bind\", source: \"$T/out\", options: [\"rbind\"]}]"
+  ID=oci-test-$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+  local p
+  # what a test started and left (by the pids it recorded)
+  for p in "$T"/out/*.pid; do
+    [ -e "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null || :
+  done
+  [ -d "$O" ] && timeout 60 "$TOP/bin/mustela-oci" --root "$O" delete --force "$ID" 2>/dev/null || :
+  container_teardown
+}
+
+edit() { # JQ: change the bundle's config.json
+  jq "$1" "$T/b/config.json" >"$T/b/config.new" && mv "$T/b/config.new" "$T/b/config.json"
+}
+
+args() { # WORD...: the container's process.args
+  local json='[]' a
+  for a; do json=$(jq -c --arg a "$a" '. + [$a]' <<<"$json"); done
+  edit ".process.args = $json"
+}
+
+create() { # ID: create the container, its output in $T/out (the container
+  # keeps its stdio: a pipe of run would stay open)
+  "${OCI[@]}" create --bundle "$T/b" "$@" </dev/null >"$T/out/stdout" 2>"$T/out/stderr" ||
+    { local s=$?; cat "$T/out/stderr"; return "$s"; }
+  cat "$T/out/stderr"
+}
+
+quiet() { # COMMAND...: run COMMAND, its stdio elsewhere than run's pipe
+  "$@" </dev/null >"$T/out/quiet" 2>&1
+}
+
+status_is() { # STATUS: the state's status
+  run -0 "${OCI[@]}" state "$ID"
+  assert_equal "$(jq -r .status <<<"$output")" "$1"
+}
+
+wait_for() { # FILE: wait up to 20 s for FILE
+  local _
+  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+
+nothing_left() { # no state directory, no cgroup of the container
+  assert_not_exist "$O/$ID"
+  run compgen -G "/sys/fs/cgroup/*/mustela-oci-$ID"
+  assert_failure
+}
+
+@test "oci: --help, --version; an unknown command or option: 125 and why" {
+  run -0 "${OCI[@]}" --help
+  assert_line --partial 'create --bundle DIR'
+  run -0 "${OCI[@]}" --version
+  assert_line 'mustela-oci version 0.1'
+  assert_line 'spec: 1.0.2'
+  run -125 "${OCI[@]}" frobnicate
+  assert_output 'mustela-oci: unknown command: frobnicate (see mustela-oci --help)'
+  run -125 "${OCI[@]}" --frob list
+  assert_output 'mustela-oci: unknown global option: --frob (see mustela-oci --help)'
+  run -125 "${OCI[@]}" --systemd-cgroup list
+  assert_output 'mustela-oci: --systemd-cgroup: no systemd on this system (use cgroupfs paths)'
+  run -125 "${OCI[@]}" state 'a/b'
+  assert_output "mustela-oci: invalid container ID: 'a/b'"
+}
+
+@test "oci: the life cycle: created, running, stopped; the state's fields; the pid file" {
+  edit '.annotations = {"org.example.k": "v"}'
+  args sh -c 'echo $$ >/tmp/ran; exec sleep 1000'
+  run -0 create --pid-file "$T/pid" "$ID"
+  assert_output ''
+  status_is created
+  local pid
+  pid=$(jq -r .pid <<<"$output")
+  assert_equal "$(cat "$T/pid")" "$pid"
+  assert_equal "$(jq -r .ociVersion <<<"$output")" 1.0.2
+  assert_equal "$(jq -r .id <<<"$output")" "$ID"
+  assert_equal "$(jq -r .bundle <<<"$output")" "$T/b"
+  assert_equal "$(jq -c .annotations <<<"$output")" '{"org.example.k":"v"}'
+  # parked at the gate: in its namespaces, its program not started
+  assert_not_exist "$T/out/ran"
+  assert [ "$(readlink /proc/"$pid"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
+  run -0 "${OCI[@]}" start "$ID"
+  wait_for "$T/out/ran"
+  # its pid 1, the program itself
+  assert_equal "$(cat "$T/out/ran")" 1
+  status_is running
+  run -0 "${OCI[@]}" list
+  assert_line --regexp "^$ID +$pid +running +$T/b "
+  run -0 "${OCI[@]}" kill "$ID" KILL
+  local _
+  for _ in $(seq 100); do
+    [ "$(jq -r .status <<<"$("${OCI[@]}" state "$ID")")" = stopped ] && break
+    sleep 0.1
+  done
+  status_is stopped
+  assert_equal "$(jq -r .pid <<<"$output")" 0
+  run -0 "${OCI[@]}" delete "$ID"
+  nothing_left
+  run -125 "${OCI[@]}" state "$ID"
+  assert_output "mustela-oci: container $ID does not exist"
+}
+
+@test "oci: start of a running or stopped container is an error; delete of a running one needs --force" {
+  args sleep 1000
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  run -125 "${OCI[@]}" start "$ID"
+  assert_output "mustela-oci: cannot start an already running container: $ID"
+  run -125 "${OCI[@]}" delete "$ID"
+  assert_output "mustela-oci: cannot delete container $ID that is not stopped: running (use --force)"
+  status_is running
+  local pid
+  pid=$(jq -r .pid <<<"$output")
+  run -0 "${OCI[@]}" delete --force "$ID"
+  nothing_left
+  # killed (reaped by whoever its parent is now: a moment)
+  for _ in $(seq 100); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+  assert_not_exist "/proc/$pid"
+  # gone already: --force is quiet, without it the shims' words
+  run -0 "${OCI[@]}" delete --force "$ID"
+  run -125 "${OCI[@]}" delete "$ID"
+  assert_output "mustela-oci: container $ID does not exist"
+  run -125 "${OCI[@]}" kill "$ID" KILL
+  assert_output "mustela-oci: container $ID does not exist"
+}
+
+@test "oci: kill: signal names with and without SIG, in any case, and numbers; a stopped one: container not running" {
+  args sh -c 'for s in USR1 USR2 HUP TERM; do trap "echo $s >>/tmp/got" $s; done
+    echo $$ >/tmp/ready; while :; do sleep 0.1; done'
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  wait_for "$T/out/ready"
+  local s n=0
+  for s in USR1 SIGUSR2 sighup 15; do
+    run -0 "${OCI[@]}" kill "$ID" "$s"
+    n=$((n + 1))
+    for _ in $(seq 100); do [ "$(wc -l <"$T/out/got" 2>/dev/null)" = "$n" ] && break; sleep 0.1; done
+  done
+  assert_equal "$(cat "$T/out/got")" $'USR1\nUSR2\nHUP\nTERM'
+  run -125 "${OCI[@]}" kill "$ID" SIGFOO
+  assert_output 'mustela-oci: unknown signal: SIGFOO'
+  run -125 "${OCI[@]}" kill "$ID" 65
+  assert_output 'mustela-oci: unknown signal: 65'
+  run -0 "${OCI[@]}" kill "$ID" 9
+  for _ in $(seq 100); do
+    [ "$(jq -r .status <<<"$("${OCI[@]}" state "$ID")")" = stopped ] && break
+    sleep 0.1
+  done
+  run -125 "${OCI[@]}" kill "$ID" KILL
+  assert_output "mustela-oci: kill $ID: container not running"
+}
+
+@test "oci: the hooks run in order, with the state on stdin; a hook past its timeout fails create" {
+  local k hooks='{}'
+  for k in prestart createRuntime poststart poststop; do
+    hooks=$(jq -c --arg k "$k" --arg t "$T/out" \
+      '.[$k] = [{path: "/bin/sh", args: ["sh", "-c", "s=$(cat); echo \"$0 ${s}\" >>\"$1/hooks\"", $k, $t]}]' <<<"$hooks")
+  done
+  # in the container's namespaces (its /bin/sh, its /tmp)
+  for k in createContainer startContainer; do
+    hooks=$(jq -c --arg k "$k" \
+      '.[$k] = [{path: "/bin/sh", args: ["sh", "-c", "s=$(cat); echo \"$0 $(hostname) ${s}\" >>/tmp/hooks", $k]}]' <<<"$hooks")
+  done
+  edit ".hooks = $hooks"
+  args true
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  for _ in $(seq 100); do
+    [ "$(jq -r .status <<<"$("${OCI[@]}" state "$ID")")" = stopped ] && break
+    sleep 0.1
+  done
+  run -0 "${OCI[@]}" delete "$ID"
+  run -0 cut -d ' ' -f 1 "$T/out/hooks"
+  assert_output $'prestart\ncreateRuntime\ncreateContainer\nstartContainer\npoststart\npoststop'
+  # the state: created before start, stopped at poststop; the container's
+  # own host name inside it
+  run -0 sed -n '1s/^prestart //p' "$T/out/hooks"
+  assert_equal "$(jq -r .status,.id <<<"$output")" $'created\n'"$ID"
+  run -0 grep '^createContainer mustela {' "$T/out/hooks"
+  run -0 sed -n 's/^poststop //p' "$T/out/hooks"
+  assert_equal "$(jq -r .status <<<"$output")" stopped
+
+  # a hook that outlives its timeout: killed, create fails, nothing left
+  edit '.hooks = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "100"], "timeout": 1}]}'
+  run -125 create "$ID"
+  assert_output 'mustela-oci: createRuntime hook /bin/sleep: still running after its timeout of 1 s (killed)'
+  nothing_left
+}
+
+@test "oci: a bad config.json is refused at create, nothing left behind" {
+  args true
+  cp "$T/b/config.json" "$T/good.json"
+  printf '{"ociVersion": "1.0.2", "process": ' >"$T/b/config.json"
+  run -125 create "$ID"
+  assert_output --partial "mustela-oci: $T/b/config.json: not a valid config.json: parse error: Unfinished JSON term"
+  nothing_left
+
+  cp "$T/good.json" "$T/b/config.json"
+  edit ".root.path = \"$T/nowhere\""
+  run -125 create "$ID"
+  assert_output "mustela-oci: root.path $T/nowhere: No such directory"
+  nothing_left
+
+  cp "$T/good.json" "$T/b/config.json"
+  edit '.linux.namespaces += [{"type": "bogus"}]'
+  run -125 create "$ID"
+  assert_output 'mustela-oci: linux.namespaces: unknown namespace type: bogus'
+  nothing_left
+
+  # a root whose /esc leads out of it: absolute and relative links
+  mkdir -p "$T/r/etc"
+  ln -s / "$T/r/esc"
+  ln -s ../../../../../.. "$T/r/etc/up"
+  local d
+  for d in /esc/tmp /etc/up/tmp; do
+    cp "$T/good.json" "$T/b/config.json"
+    edit ".root.path = \"$T/r\" | .mounts += [{destination: \"$d\", type: \"bind\", source: \"$T/out\"}]"
+    run -125 create "$ID"
+    assert_output "mustela-oci: mounts: destination $d: leaves the root through a symbolic link (to /tmp)"
+    nothing_left
+  done
+
+  # the LSM labels: this kernel runs neither AppArmor nor SELinux
+  cp "$T/good.json" "$T/b/config.json"
+  edit '.process.apparmorProfile = "docker-default"'
+  run -125 create "$ID"
+  assert_output --partial 'mustela-oci: process.apparmorProfile docker-default: '
+  nothing_left
+
+  # an ID already in use
+  cp "$T/good.json" "$T/b/config.json"
+  edit '.process.args = ["sleep", "1000"]'
+  run -0 create "$ID"
+  run -125 create "$ID"
+  assert_output "mustela-oci: container $ID already exists"
+  status_is created
+}
+
+@test "oci: a container killed by SIGKILL, a create killed by SIGKILL: nothing left" {
+  args sleep 1000
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  status_is running
+  kill -9 "$(jq -r .pid <<<"$output")"
+  for _ in $(seq 100); do
+    [ "$(jq -r .status <<<"$("${OCI[@]}" state "$ID")")" = stopped ] && break
+    sleep 0.1
+  done
+  status_is stopped
+  run -0 "${OCI[@]}" delete "$ID"
+  nothing_left
+
+  # create killed while a hook runs: the next create sweeps what it left
+  edit ".hooks = {\"prestart\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$\$ >$T/out/hook.pid; exec sleep 1000\"]}]}"
+  "$TOP/bin/mustela-oci" --root "$O" create --bundle "$T/b" "$ID" </dev/null >/dev/null 2>&1 &
+  local create=$!
+  wait_for "$T/out/hook.pid"
+  assert_exist "$O/$ID"
+  kill -9 "$create"
+  wait "$create" || :
+  edit 'del(.hooks)'
+  run -0 create "$ID-2"
+  nothing_left
+  run -0 "${OCI[@]}" delete --force "$ID-2"
+  run compgen -G "/sys/fs/cgroup/*/mustela-oci-$ID-2"
+  assert_failure
+}
+
+@test "oci: exec: a process in the container, its status passed through; ps lists both" {
+  args sleep 1000
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  run -3 "${OCI[@]}" exec "$ID" sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "; echo; exit 3'
+  assert_output $'mustela\nsleep 1000 '
+  run -0 "${OCI[@]}" exec --cwd /etc --env FOO=bar --user 1000:1000 "$ID" sh -c 'pwd; echo $FOO; id -u; grep CapEff /proc/self/status'
+  # the config's ambient set kept by a user other than root (runc's):
+  # audit_write kill net_bind_service
+  assert_output $'/etc\nbar\n1000\nCapEff:\t0000000020000420'
+  run -0 quiet "${OCI[@]}" exec --detach --pid-file "$T/xpid" "$ID" sleep 1000
+  local xpid
+  xpid=$(cat "$T/xpid")
+  run -0 "${OCI[@]}" ps --format json "$ID"
+  assert_equal "$(jq -c 'length' <<<"$output")" 2
+  assert_equal "$(jq -r ".[] | select(. == $xpid)" <<<"$output")" "$xpid"
+  run -0 "${OCI[@]}" kill --all "$ID" KILL
+  run -0 "${OCI[@]}" delete --force "$ID"
+  nothing_left
+}
+
+@test "oci: the config's limits, capabilities and seccomp profile; pause and resume" {
+  edit '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
+  edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+  args sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; mkdir /tmp/x; echo $? >/tmp/mkdir; exec sleep 1000'
+  run -0 create "$ID"
+  assert_equal "$(cat /sys/fs/cgroup/memory/mustela-oci-"$ID"/memory.limit_in_bytes)" 67108864
+  assert_equal "$(cat /sys/fs/cgroup/pids/mustela-oci-"$ID"/pids.max)" 20
+  run -0 "${OCI[@]}" start "$ID"
+  wait_for "$T/out/mkdir"
+  assert_equal "$(cat "$T/out/mkdir")" 1
+  run -0 "${OCI[@]}" pause "$ID"
+  status_is paused
+  run -125 "${OCI[@]}" pause "$ID"
+  assert_output "mustela-oci: pause $ID: container already paused"
+  run -0 "${OCI[@]}" resume "$ID"
+  status_is running
+  run -0 "${OCI[@]}" delete --force "$ID"
+  nothing_left
+}
+
+@test "oci: --log-format json: the error line the shims read back" {
+  run -125 "${OCI[@]}" --log "$T/log" --log-format json state nosuch
+  assert_output 'mustela-oci: container nosuch does not exist'
+  run -0 jq -r '.level, .msg' "$T/log"
+  assert_output $'error\ncontainer nosuch does not exist'
+  run -0 jq -r '.time' "$T/log"
+  assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
+  run -125 "${OCI[@]}" --log-format yaml list
+  assert_output 'mustela-oci: --log-format yaml: not text or json'
+}
+
+@test "oci: spec writes a config.json that create takes; features is JSON" {
+  run -125 "${OCI[@]}" spec --bundle "$T/b"
+  assert_output "mustela-oci: spec: $T/b/config.json already exists"
+  run -0 "${OCI[@]}" features
+  assert_equal "$(jq -r '.linux.namespaces | length' <<<"$output")" 8
+  assert_equal "$(jq -r '.linux.cgroup.systemd' <<<"$output")" false
+  # run: create, start, wait, delete; a newline in an argument and in a
+  # variable of the environment
+  edit '.process.env += ["X=l1\nl2"]'
+  args sh -c 'echo out
+echo "$X"; echo err >&2; exit 7'
+  run -7 --separate-stderr "${OCI[@]}" run --bundle "$T/b" "$ID"
+  assert_output $'out\nl1\nl2'
+  assert_equal "$stderr" err
+  nothing_left
+}
