@@ -354,3 +354,19 @@ echo "$X"; echo err >&2; exit 7'
   assert_equal "$stderr" err
   nothing_left
 }
+
+@test "oci: bash completion: the commands of bin/mustela-oci, their options, the containers' IDs" {
+  local c=$TOP/share/bash-completion/mustela-oci cmds
+  # the arms of the command dispatch, less "*)"
+  cmds=$(sed -n '/^case "\$cmd" in/,/^esac/p' "$TOP/bin/mustela-oci" |
+    sed -n 's/^  \([a-z]*\)).*/\1/p' | LC_ALL=C sort)
+  assert [ -n "$cmds" ]
+  run -0 bash -c '. "$0"; COMP_WORDS=(mustela-oci ""); COMP_CWORD=1; _mustela_oci; printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' "$c"
+  assert_output "$cmds"
+  run -0 bash -c '. "$0"; COMP_WORDS=(mustela-oci delete --f); COMP_CWORD=2; _mustela_oci; printf "%s\n" "${COMPREPLY[@]}"' "$c"
+  assert_output '--force'
+  mkdir -p "$O/c-one" "$O/c-two"
+  run -0 bash -c '. "$0"; COMP_WORDS=(mustela-oci --root "$1" state c-); COMP_CWORD=4; _mustela_oci; printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' "$c" "$O"
+  assert_output $'c-one\nc-two'
+  rmdir "$O/c-one" "$O/c-two"
+}
