@@ -33,7 +33,7 @@ in_usr() {
 @test "install: the installed minc and helpers run a container; uninstall removes them" {
   run -0 make -s -C "$TOP" install DESTDIR="$T/d" PREFIX=/usr
   local u=$T/d/usr f
-  for f in minc marten $HELPERS; do
+  for f in minc marten ermine $HELPERS; do
     assert_file_executable "$u/bin/$f"
     assert_file_exists "$u/share/man/man1/$f.1"
     assert_file_exists "$u/share/bash-completion/completions/$f"
@@ -84,7 +84,7 @@ in_usr() {
     DATADIR="$T/z/d" MANDIR="$T/w/m")
   local b=$T/x/b f
   run -0 make -s -C "$TOP" install "${dirs[@]}"
-  for f in minc marten $HELPERS; do
+  for f in minc marten ermine $HELPERS; do
     assert_file_executable "$b/$f"
     assert_file_exists "$T/w/m/man1/$f.1"
     assert_file_exists "$T/p/share/bash-completion/completions/$f"
