@@ -204,6 +204,10 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
     run find "$rt" -mindepth 1
     assert_output ''
   fi
+  # nor anything named after one of the file's tasks in /run (the
+  # namespace's: C/host/run)
+  run find "$C/host/run" -name 't-*'
+  assert_output ''
   ctrd_stop
   ns_stop
   cg_kill_remove "$NSNAME"

@@ -5,8 +5,11 @@
 #
 # podman's whole state is in the file's directory P: --root, --runroot,
 # --tmpdir, a containers.conf and a storage.conf (CONTAINERS_CONF,
-# CONTAINERS_STORAGE_CONF), the runtime's --root, and the paths podman 4.3
-# writes whatever it is told (see lib/oci-clients.bash). podman runs as
+# CONTAINERS_STORAGE_CONF), and the paths podman 4.3 and the runtime
+# write whatever they are told (see lib/oci-clients.bash). The runtime
+# gets no --root: podman's clean-up process (conmon's exit command) would
+# not pass a --runtime-flag on; its default (/run/runc, /run/mustela-oci)
+# is in P there. podman runs as
 # root in a mount and network namespace of the file's own (in_ns): its
 # bridge network (cni-podman0, iptables rules for a published port) is
 # made there and dies with it; the host's links, routes and firewall are
@@ -86,8 +89,7 @@ teardown() {
 
 pm() { # ARGS...: podman, on the file's state, with the runtime under test
   in_ns podman --root "$P/root" --runroot "$P/runroot" --tmpdir "$P/tmp" \
-    --runtime "$OCI_RT" --runtime-flag "root=$P/runtime" \
-    --cgroup-manager cgroupfs --network-config-dir "$P/cni" "$@"
+    --runtime "$OCI_RT" --cgroup-manager cgroupfs --network-config-dir "$P/cni" "$@"
 }
 
 prun() { # ARGS...: podman run, in the file's cgroup parent, no pull
@@ -259,11 +261,17 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   pm rm -a -f -t 0 >/dev/null
   run pm rmi -a -f
   assert_success
-  # the runtime's state (--root) of every container removed with it
-  if [ -d "$P/runtime" ]; then
-    run find "$P/runtime" -mindepth 1
-    assert_output ''
-  fi
+  # the runtime's state (its default --root, runc's /run/runc or
+  # /run/mustela-oci: in P/host/run) of every container removed with it
+  run find "$P/host/run" -mindepth 2 -maxdepth 2 -path "*/run/${OCI_RT##*/}/*"
+  assert_output ''
+  # nor anything named after one of the file's containers in /run (the
+  # namespace's: P/host/run)
+  local id left=''
+  for id in $(jq -r 'select(.Type == "container") | .ID[0:12]' "$P/events.log" | sort -u); do
+    left=$left$(find "$P/host/run" -name "*$id*")
+  done
+  assert_equal "$left" ''
   ns_stop
   cg_kill_remove "$CG"
   run cg_left "$CG"
