@@ -258,7 +258,10 @@ diff_of() { # NAME
   user_procs_gone "$RU"
   run pgrep -a -u "$RU"
   assert_output ""
-  # the next run removes them (files of the range: in the namespace)
+  # what it left: its work in tmp/, files of the range among it
+  run find "$S/tmp" -uid "$((sub + 999))" -print -quit
+  assert_output --partial "$S/tmp/"
+  # the next run removes them (in the namespace: the user cannot outside)
   run -0 --separate-stderr as "$RU" marten pull "$REGISTRY/rm/many:v1"
   run -0 find "$S/tmp" -mindepth 1
   assert_output ""
