@@ -17,7 +17,7 @@ LDFLAGS ?=
 
 HELPERS = ns-enter cap-drop pivot cg-attach overlay-mount seccomp-load \
 	layer-pack layer-unpack scope-lock start-gate pty-attach
-FRONTENDS = minc marten polecat ermine
+FRONTENDS = minc marten polecat ermine mustela-oci
 # commands that need nothing of the tree (installed as they are)
 TOOLS = mkrootfs
 BINS = $(addprefix helpers/,$(HELPERS))

@@ -33,7 +33,7 @@ in_usr() {
 @test "install: the installed minc and helpers run a container; uninstall removes them" {
   run -0 make -s -C "$TOP" install DESTDIR="$T/d" PREFIX=/usr
   local u=$T/d/usr f
-  for f in minc marten ermine $HELPERS; do
+  for f in minc marten ermine mustela-oci $HELPERS; do
     assert_file_executable "$u/bin/$f"
     assert_file_exists "$u/share/man/man1/$f.1"
     assert_file_exists "$u/share/bash-completion/completions/$f"
@@ -42,8 +42,8 @@ in_usr() {
   assert_file_exists "$u/share/mustela/seccomp/default.policy"
   assert_file_exists "$u/share/doc/mustela/networking.md"
   # the installed frontends name the final path (no DESTDIR)
-  run -0 grep -h '^MUSTELA_LIBEXEC=' "$u/bin/minc" "$u/bin/marten"
-  assert_output $'MUSTELA_LIBEXEC=/usr/libexec/mustela\nMUSTELA_LIBEXEC=/usr/libexec/mustela'
+  run -0 grep -h '^MUSTELA_LIBEXEC=' "$u/bin/minc" "$u/bin/marten" "$u/bin/mustela-oci"
+  assert_output $'MUSTELA_LIBEXEC=/usr/libexec/mustela\nMUSTELA_LIBEXEC=/usr/libexec/mustela\nMUSTELA_LIBEXEC=/usr/libexec/mustela'
   # programs 755, sourced files 644, as in the checkout
   run -0 stat -c '%a %n' "$u/libexec/mustela/minc-net" "$u/libexec/mustela/minc-lib.sh"
   assert_output "755 $u/libexec/mustela/minc-net
@@ -57,6 +57,14 @@ in_usr() {
   run -0 in_usr env PATH=/usr/sbin:/usr/bin:/sbin:/bin minc -r "$R" \
     sh -c 'hostname; grep Seccomp: /proc/self/status'
   assert_output $'minc\nSeccomp:\t2'
+  # the installed OCI runtime runs a bundle, through the installed helpers
+  mkdir "$T/ob"
+  run -0 in_usr env PATH=/usr/sbin:/usr/bin:/sbin:/bin mustela-oci spec --bundle "$T/ob"
+  jq --arg r "$R" '.root.path = $r | .process.args = ["grep", "Seccomp:", "/proc/self/status"] |
+    .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}' "$T/ob/config.json" >"$T/ob/c.json"
+  mv "$T/ob/c.json" "$T/ob/config.json"
+  run -0 in_usr env PATH=/usr/sbin:/usr/bin:/sbin:/bin mustela-oci --root "$T/oci" run --bundle "$T/ob" inst-oci
+  assert_output $'Seccomp:\t2'
   run -0 in_usr env PATH=/usr/sbin:/usr/bin:/sbin:/bin minc --explain -r "$R" true
   refute_output --partial "$TOP"
   run -0 explained_paths
@@ -84,7 +92,7 @@ in_usr() {
     DATADIR="$T/z/d" MANDIR="$T/w/m")
   local b=$T/x/b f
   run -0 make -s -C "$TOP" install "${dirs[@]}"
-  for f in minc marten ermine $HELPERS; do
+  for f in minc marten ermine mustela-oci $HELPERS; do
     assert_file_executable "$b/$f"
     assert_file_exists "$T/w/m/man1/$f.1"
     assert_file_exists "$T/p/share/bash-completion/completions/$f"
