@@ -1,7 +1,9 @@
 /* cap-drop - set capabilities, user and group ids, then execute a program
  *
- * usage: cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]
- *        [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]
+ * usage: cap-drop [--keep LIST | --drop LIST | [--bounding LIST]
+ *        [--effective LIST] [--permitted LIST] [--inheritable LIST]
+ *        [--ambient-set LIST]] [--user UID[:GID]] [--groups LIST]
+ *        [--ambient] [--no-new-privs] [--] prog [args...]
  *
  * Changes (Docker's semantics): the bounding set becomes the kept set. When
  * the final uid is 0, permitted = effective = kept and inheritable = ambient
@@ -10,6 +12,14 @@
  * ambient, so that prog runs with it in its effective set. --user sets the
  * real, effective and saved ids and clears the supplementary groups unless
  * --groups gives them.
+ *
+ * The five sets one by one (an OCI config's process.capabilities): with
+ * any of --bounding, --effective, --permitted, --inheritable, --ambient-set
+ * each set is exactly its list, and a set not given is empty (as in the
+ * OCI runtime spec); effective and ambient must lie in what permits them.
+ * execve(2) then computes prog's sets from them: a uid 0 prog gets the
+ * bounding and inheritable sets as permitted and effective whatever was
+ * asked (as under runc); another uid gets the ambient set.
  *
  * Does not: resolve user or group names (no getpwnam). It runs after the
  * root switch, where the host's /etc/passwd is gone: the frontend resolves
@@ -34,11 +44,20 @@
 
 #include "lib.h"
 
-#define SYNOPSIS "cap-drop [--keep LIST | --drop LIST] [--user UID[:GID]]" \
-	" [--groups LIST] [--ambient] [--no-new-privs] [--] prog [args...]"
+#define SYNOPSIS "cap-drop [--keep LIST | --drop LIST | [--bounding LIST]" \
+	" [--effective LIST] [--permitted LIST] [--inheritable LIST]" \
+	" [--ambient-set LIST]] [--user UID[:GID]] [--groups LIST]" \
+	" [--ambient] [--no-new-privs] [--] prog [args...]"
 #define OPTIONS \
 	"  --keep LIST       keep only these capabilities (names, or all)\n" \
 	"  --drop LIST       remove these capabilities, keep the others\n" \
+	"  --bounding LIST   the bounding set exactly (the five sets: those" \
+	" not given empty)\n" \
+	"  --effective LIST  the effective set exactly (within permitted)\n" \
+	"  --permitted LIST  the permitted set exactly\n" \
+	"  --inheritable LIST  the inheritable set exactly\n" \
+	"  --ambient-set LIST  the ambient set exactly (within permitted and" \
+	" inheritable)\n" \
 	"  --user UID[:GID]  set the user and group ids (numbers)\n" \
 	"  --groups LIST     set the supplementary groups (numbers)\n" \
 	"  --ambient         a non-root uid keeps the kept set (ambient)\n" \
@@ -83,6 +102,22 @@ static unsigned int parse_id(const char *s, const char *what)
 	return (unsigned int)n;
 }
 
+/* The first capability of mask, by name, for a message. */
+static const char *first_cap(uint64_t mask)
+{
+	static char num[16];
+	const char *name;
+	int c = 0;
+
+	while (c < 63 && !(mask & BIT(c)))
+		c++;
+	name = cap_name(c);
+	if (name)
+		return name;
+	snprintf(num, sizeof(num), "%d", c);
+	return num;
+}
+
 /* Comma-separated numeric gids; an empty list is no group at all. */
 static size_t parse_groups(char *list, gid_t **out)
 {
@@ -100,7 +135,11 @@ static size_t parse_groups(char *list, gid_t **out)
 int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
-	enum { KEEP = 256, DROP, USER, GROUPS, AMBIENT, NNP };
+	enum { KEEP = 256, DROP, USER, GROUPS, AMBIENT, NNP, BOUNDING,
+	       EFFECTIVE, PERMITTED, INHERITABLE, AMBIENT_SET };
+	/* the five sets, in the order of the options above */
+	static const char *const setname[5] = { "bounding", "effective",
+		"permitted", "inheritable", "ambient-set" };
 	static const struct option longopts[] = {
 		{ "keep", required_argument, NULL, KEEP },
 		{ "drop", required_argument, NULL, DROP },
@@ -108,10 +147,17 @@ int main(int argc, char **argv)
 		{ "groups", required_argument, NULL, GROUPS },
 		{ "ambient", no_argument, NULL, AMBIENT },
 		{ "no-new-privs", no_argument, NULL, NNP },
+		{ "bounding", required_argument, NULL, BOUNDING },
+		{ "effective", required_argument, NULL, EFFECTIVE },
+		{ "permitted", required_argument, NULL, PERMITTED },
+		{ "inheritable", required_argument, NULL, INHERITABLE },
+		{ "ambient-set", required_argument, NULL, AMBIENT_SET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *keep = NULL, *drop = NULL;
+	const char *keep = NULL, *drop = NULL, *list[5] = { NULL };
+	uint64_t set[5] = { 0 };
+	int explicit = 0;
 	char *user = NULL, *groups = NULL, *colon;
 	int c, ncap, ambient = 0, nnp = 0;
 	uid_t uid = geteuid();
@@ -131,6 +177,11 @@ int main(int argc, char **argv)
 		case GROUPS: groups = optarg; break;
 		case AMBIENT: ambient = 1; break;
 		case NNP: nnp = 1; break;
+		case BOUNDING: case EFFECTIVE: case PERMITTED:
+		case INHERITABLE: case AMBIENT_SET:
+			list[c - BOUNDING] = optarg;
+			explicit = 1;
+			break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -139,6 +190,9 @@ int main(int argc, char **argv)
 	if (keep && drop)
 		usage(SYNOPSIS, EXIT_SELF);
 	argv = prog_argv(argc, argv, optind, SYNOPSIS);
+	if (explicit && (keep || drop || ambient))
+		diex("--bounding, --effective, --permitted, --inheritable and "
+		     "--ambient-set exclude --keep, --drop and --ambient");
 
 	/* What to keep: the list, or everything but the list, and never more
 	 * than the bounding set already holds (a dropped cap stays dropped). */
@@ -147,6 +201,17 @@ int main(int argc, char **argv)
 	if (drop)
 		kept &= ~cap_mask(drop, ncap, NULL);
 	kept &= bset;
+	/* The five sets: each its list (a set not given is empty). */
+	for (c = 0; explicit && c < 5; c++)
+		set[c] = list[c] ? cap_mask(list[c], ncap, setname[c]) : 0;
+	if (set[1] & ~set[2])
+		diex("effective %s: not in the permitted set",
+		     first_cap(set[1] & ~set[2]));
+	if (set[4] & ~(set[2] & set[3]))
+		diex("ambient-set %s: not in both the permitted and the "
+		     "inheritable set", first_cap(set[4] & ~(set[2] & set[3])));
+	if (explicit)
+		kept = set[0] & bset;
 	if (user) {
 		colon = strchr(user, ':');
 		if (colon)
@@ -188,15 +253,23 @@ int main(int argc, char **argv)
 		sets[c].permitted = sets[c].effective = (uint32_t)(kept >> 32 * c);
 		if (uid != 0)
 			sets[c].inheritable = sets[c].permitted;
+		/* or, set by set, as they were given */
+		if (explicit) {
+			sets[c].effective = (uint32_t)(set[1] >> 32 * c);
+			sets[c].permitted = (uint32_t)(set[2] >> 32 * c);
+			sets[c].inheritable = (uint32_t)(set[3] >> 32 * c);
+		}
 	}
 	if (syscall(SYS_capset, &hdr, sets) < 0)
 		die("capset");
+	if (explicit)
+		kept = set[4];
 
 	/* Ambient set: survives execve of a plain file by a non-root uid;
 	 * each raise needs the cap in both permitted and inheritable. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		die("prctl PR_CAP_AMBIENT_CLEAR_ALL");
-	for (c = 0; uid != 0 && c < ncap; c++)
+	for (c = 0; (uid != 0 || explicit) && c < ncap; c++)
 		if (kept & BIT(c) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 			die_cap("prctl PR_CAP_AMBIENT_RAISE", c);

@@ -31,14 +31,15 @@ as_nobody() {
 
 @test "cap-drop: -h prints the usage on stdout, exit 0" {
   run -0 cap-drop -h
-  assert_output --partial 'cap-drop: usage: cap-drop [--keep LIST | --drop LIST]'
+  assert_output --partial 'cap-drop: usage: cap-drop [--keep LIST | --drop LIST | [--bounding LIST]'
   run -0 cap-drop --help
 }
 
 @test "cap-drop: -h has a line for every option" {
   local o
   run -0 cap-drop -h
-  for o in keep drop user groups ambient no-new-privs help; do
+  for o in keep drop bounding effective permitted inheritable ambient-set user \
+    groups ambient no-new-privs help; do
     assert_line --regexp "^  (-h, )?--$o( |$)"
   done
 }
@@ -241,4 +242,81 @@ as_nobody() {
   run -0 as_nobody --bounding-set -all,+kill -- --keep kill,chown -- cat /proc/self/status
   assert_line "$(capline CapBnd $((1 << 5)))"
   assert_line "$(capline CapEff 0)"
+}
+
+@test "cap-drop: the five sets one by one, as a non-root program sees them after execve" {
+  local chown=1 kill=$((1 << 5)) nbs=$((1 << 10))
+  run -0 cap-drop --bounding chown,kill,net_bind_service --permitted chown,kill \
+    --effective chown --inheritable chown,kill --ambient-set kill --user 1000 \
+    -- cat /proc/self/status
+  assert_line "$(capline CapBnd $((chown | kill | nbs)))"
+  assert_line "$(capline CapInh $((chown | kill)))"
+  assert_line "$(capline CapAmb "$kill")"
+  # execve(2): a non-root program's permitted and effective sets are the
+  # ambient one
+  assert_line "$(capline CapPrm "$kill")"
+  assert_line "$(capline CapEff "$kill")"
+}
+
+@test "cap-drop: the five sets as root: bounding, inheritable, ambient exact; execve gives root the bounding set" {
+  local chown=1 kill=$((1 << 5)) nbs=$((1 << 10))
+  run -0 cap-drop --bounding chown,kill,net_bind_service --permitted chown,kill \
+    --effective chown --inheritable chown --ambient-set chown \
+    -- cat /proc/self/status
+  assert_line "$(capline CapBnd $((chown | kill | nbs)))"
+  assert_line "$(capline CapInh "$chown")"
+  assert_line "$(capline CapAmb "$chown")"
+  assert_line "$(capline CapPrm $((chown | kill | nbs)))"
+  assert_line "$(capline CapEff $((chown | kill | nbs)))"
+}
+
+@test "cap-drop: a set not given is empty, as in the OCI runtime spec" {
+  run -0 cap-drop --bounding chown -- cat /proc/self/status
+  assert_line "$(capline CapBnd 1)"
+  assert_line "$(capline CapInh 0)"
+  assert_line "$(capline CapAmb 0)"
+  run -0 cap-drop --bounding '' --user 1000 -- cat /proc/self/status
+  assert_line "$(capline CapBnd 0)"
+  assert_line "$(capline CapPrm 0)"
+  assert_line "$(capline CapEff 0)"
+}
+
+@test "cap-drop: --inheritable reaches a program through its inheritable file capabilities" {
+  cp "$(command -v chown)" "$T/chown"
+  setcap cap_chown+ei "$T/chown"
+  touch "$T/f"
+  chown 1000:1000 "$T/f"
+  chmod 755 "$T"
+  # uid 1000, chown only inheritable (not ambient): the file's fI gives it
+  run -0 cap-drop --bounding chown --permitted chown --inheritable chown \
+    --user 1000 -- "$T/chown" 2000 "$T/f"
+  [ "$(stat -c %u "$T/f")" = 2000 ]
+  run -1 cap-drop --bounding chown --permitted chown --user 1000 \
+    -- "$T/chown" 3000 "$T/f"
+  assert_output --partial 'Operation not permitted'
+  [ "$(stat -c %u "$T/f")" = 2000 ]
+}
+
+@test "cap-drop: the five sets: bad lists and sets that do not fit are errors, 125" {
+  run -125 cap-drop --effective chown --permitted kill -- true
+  assert_output 'cap-drop: effective cap_chown: not in the permitted set'
+  run -125 cap-drop --permitted kill,chown --inheritable chown --ambient-set kill -- true
+  assert_output 'cap-drop: ambient-set cap_kill: not in both the permitted and the inheritable set'
+  run -125 cap-drop --bounding chown,bogus -- true
+  assert_output 'cap-drop: bounding: unknown capability: bogus'
+  run -125 cap-drop --inheritable nope -- true
+  assert_output 'cap-drop: inheritable: unknown capability: nope'
+  run -125 cap-drop --ambient-set CAP_NOPE -- true
+  assert_output 'cap-drop: ambient-set: unknown capability: CAP_NOPE'
+  run -125 cap-drop --keep chown --bounding chown -- true
+  assert_output 'cap-drop: --bounding, --effective, --permitted, --inheritable and --ambient-set exclude --keep, --drop and --ambient'
+  run -125 cap-drop --ambient --ambient-set chown -- true
+  assert_output --partial 'exclude --keep, --drop and --ambient'
+  run -125 cap-drop --permitted
+  assert_line --index 0 'cap-drop: option needs an argument: --permitted'
+  # more than the caller has: the kernel refuses (capset), nothing runs
+  run -125 setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all \
+    cap-drop --bounding all --permitted chown -- touch "$T/ran"
+  assert_output 'cap-drop: capset: Operation not permitted'
+  assert_not_exist "$T/ran"
 }
