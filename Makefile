@@ -164,7 +164,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_DIR ?= fuzz/build
 FUZZ_TARGETS = seccomp-profile seccomp-compiled cg-attach-args \
-	cap-drop-args ns-enter-args layer-unpack layer-pack
+	cap-drop-args ns-enter-args layer-unpack layer-pack pivot-args
 FUZZ_CFLAGS = -std=gnu99 -g -O1 -fno-omit-frame-pointer -Ihelpers \
 	-Wall -Wextra -Wno-unused-parameter -Wno-parentheses \
 	-Wno-unused-function -fsanitize=address,undefined \

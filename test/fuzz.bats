@@ -65,6 +65,10 @@ replay() { # TARGET
   replay ns-enter-args
 }
 
+@test "fuzz: pivot-args replays (--mount specs and escapes, --mknod, --sysctl names)" {
+  replay pivot-args
+}
+
 @test "fuzz: layer-unpack replays (the tar reader, never outside DIR)" {
   replay layer-unpack
 }
