@@ -104,6 +104,14 @@ cg_file() {
   cat "/sys/fs/cgroup/$2$path/$3"
 }
 
+named_after() { # EVENTS DIR: the files under DIR named after a container of
+  # podman's events log EVENTS (its short ID)
+  local id
+  for id in $(jq -r 'select(.Type == "container") | .ID[0:12]' "$1" | sort -u); do
+    find "$2" -name "*$id*"
+  done
+}
+
 logged() { # NAME LINE: LINE is in the container NAME's log
   pm logs "$1" 2>/dev/null | grep -qx "$2"
 }
@@ -267,11 +275,9 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   assert_output ''
   # nor anything named after one of the file's containers in /run (the
   # namespace's: P/host/run)
-  local id left=''
-  for id in $(jq -r 'select(.Type == "container") | .ID[0:12]' "$P/events.log" | sort -u); do
-    left=$left$(find "$P/host/run" -name "*$id*")
-  done
-  assert_equal "$left" ''
+  run named_after "$P/events.log" "$P/host/run"
+  assert_success
+  assert_output ''
   ns_stop
   cg_kill_remove "$CG"
   run cg_left "$CG"
