@@ -52,14 +52,14 @@ teardown() {
 nothing_left() {
   local i
   for i in $(seq 50); do
-    if [ -z "$(losetup -j "$1")" ] && ! pgrep -f 'sleep 31337' >/dev/null &&
+    if [ -z "$(losetup -j "$1")" ] && ! pgrep -f '^sleep 31337$' >/dev/null &&
       ! grep -q "${1##*/}" /proc/self/mountinfo; then
       return 0
     fi
     sleep 0.1
   done
   losetup -j "$1"
-  pgrep -af 'sleep 31337' || :
+  pgrep -af '^sleep 31337$' || :
   return 1
 }
 
@@ -219,10 +219,10 @@ SH
   app_pid=$!
   local i
   for i in $(seq 100); do
-    [ -n "$(losetup -j "$T/ps.sh")" ] && pgrep -f "sleep 31337" >/dev/null && break
+    [ -n "$(losetup -j "$T/ps.sh")" ] && pgrep -f '^sleep 31337$' >/dev/null && break
     sleep 0.05
   done
-  run -0 pgrep -f 'sleep 31337'
+  run -0 pgrep -f '^sleep 31337$'
   # the loop device is autoclear: freed when its mount goes
   run -0 losetup -l -n -O AUTOCLEAR -j "$T/ps.sh"
   assert_output --regexp '1$'
@@ -268,7 +268,7 @@ as() { # USER COMMAND...
 }
 
 # UID FILE: no live process of UID runs a file of $T or from FILE's mount
-# point (zombies wait for init; other tests may run as nobody meanwhile),
+# point, or the tests' sleep 3133N (zombies wait for init; other tests may run as nobody meanwhile),
 # FILE is not mounted in UID's state directory (waits up to 20 s: the
 # watcher polls every 0.1 s, on a loaded machine)
 user_nothing_left() {
@@ -276,7 +276,7 @@ user_nothing_left() {
   id=$(sed -n 's/^offset=[0-9]* id=\([0-9a-f]*\) .*/\1/p' "$2" | head -1)
   for i in $(seq 200); do
     if ! ps -o stat=,args= -u "$1" | grep -v '^Z' |
-      grep -q -F -e "$T/" -e "/polecat.$id/" &&
+      grep -q -F -e "$T/" -e "/polecat.$id/" -e 'sleep 3133' &&
       ! grep -q " /tmp/mustela-$1/polecat\.$id " /proc/self/mountinfo; then
       return 0
     fi
@@ -321,25 +321,50 @@ user_nothing_left() {
   user_nothing_left 65534 "$T/ps.sh"
 }
 
-@test "polecat: as a user, SIGKILL of the running file leaves no mount, squashfuse or process" {
+@test "polecat: as a user, SIGKILL of the running file, or a hangup of its group, leaves no mount, squashfuse or process" {
   local u i
   u=$(id -u "$PU")
   chmod 755 "$T"
   polecat -o "$T/app" "$R" sleep 31337
-  # setpriv and env exec: $! is the file's process
-  as "$PU" "$T/app" &
+  # setpriv and env exec: $! is the file's process (not through the
+  # function as: a subshell of bash's would be $!)
+  setpriv --reuid "$u" --regid "$(id -g "$PU")" --init-groups \
+    env -i PATH="$PATH" HOME=/ "$T/app" &
   app_pid=$!
   for i in $(seq 100); do
-    pgrep -u "$u" -f 'sleep 31337' >/dev/null &&
+    pgrep -u "$u" -f '^sleep 31337$' >/dev/null &&
       grep -q " /tmp/mustela-$u/polecat\." /proc/self/mountinfo && break
     sleep 0.05
   done
   run -0 pgrep -u "$u" -x squashfuse
-  run -0 pgrep -u "$u" -f 'sleep 31337'
+  run -0 pgrep -u "$u" -f '^sleep 31337$'
   kill -KILL "$app_pid"
   wait "$app_pid" || :
   app_pid=''
   user_nothing_left "$u" "$T/app"
+  # a hangup of its whole process group (a closed terminal): the watcher
+  # outlives it (setsid: a group of its own, led by the file's process;
+  # the container's pid 1 ends on a hangup only with a handler)
+  polecat -o "$T/happ" "$R" sh -c 'trap "exit 129" HUP; sleep 31338 & wait'
+  setsid setpriv --reuid "$u" --regid "$(id -g "$PU")" --init-groups \
+    env -i PATH="$PATH" HOME=/ "$T/happ" &
+  app_pid=$!
+  for i in $(seq 100); do
+    pgrep -u "$u" -f '^sleep 31338$' >/dev/null &&
+      grep -q " /tmp/mustela-$u/polecat\." /proc/self/mountinfo && break
+    sleep 0.05
+  done
+  run -0 pgrep -u "$u" -f '^sleep 31338$'
+  kill -HUP -- "-$app_pid"
+  # (a file the hangup did not end is killed after 30 s: 137, not 129)
+  for i in $(seq 300); do
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$app_pid" 2>/dev/null || :
+  run -129 wait "$app_pid"
+  app_pid=''
+  user_nothing_left "$u" "$T/happ"
 }
 
 @test "polecat: as a user, no squashfuse, no fusermount3, /dev/fuse closed: said plainly, 125" {
