@@ -293,9 +293,9 @@ nothing_left() { # no state directory, no cgroup of the container
   run -3 "${OCI[@]}" exec "$ID" sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "; echo; exit 3'
   assert_output $'mustela\nsleep 1000 '
   run -0 "${OCI[@]}" exec --cwd /etc --env FOO=bar --user 1000:1000 "$ID" sh -c 'pwd; echo $FOO; id -u; grep CapEff /proc/self/status'
-  # the config's ambient set kept by a user other than root (runc's):
-  # audit_write kill net_bind_service
-  assert_output $'/etc\nbar\n1000\nCapEff:\t0000000020000420'
+  # a user other than root keeps only the ambient set across execve, and
+  # the spec's ambient capabilities are not inheritable: none (as runc)
+  assert_output $'/etc\nbar\n1000\nCapEff:\t0000000000000000'
   run -0 quiet "${OCI[@]}" exec --detach --pid-file "$T/xpid" "$ID" sleep 1000
   local xpid
   xpid=$(cat "$T/xpid")
@@ -310,13 +310,18 @@ nothing_left() { # no state directory, no cgroup of the container
 @test "oci: the config's limits, capabilities and seccomp profile; pause and resume" {
   edit '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
   edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
-  args sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; mkdir /tmp/x; echo $? >/tmp/mkdir; exec sleep 1000'
+  edit '.process.capabilities.effective = ["CAP_KILL"] | .process.capabilities.inheritable = ["CAP_KILL"]'
+  args sh -c 'grep -E "^Cap(Eff|Prm|Inh|Bnd|Amb):" /proc/self/status >/tmp/caps; mkdir /tmp/x; echo $? >/tmp/mkdir; exec sleep 1000'
   run -0 create "$ID"
   assert_equal "$(cat /sys/fs/cgroup/memory/mustela-oci-"$ID"/memory.limit_in_bytes)" 67108864
   assert_equal "$(cat /sys/fs/cgroup/pids/mustela-oci-"$ID"/pids.max)" 20
   run -0 "${OCI[@]}" start "$ID"
   wait_for "$T/out/mkdir"
   assert_equal "$(cat "$T/out/mkdir")" 1
+  # the sets as given: kill (5) alone inheritable and ambient (in both);
+  # audit_write (29), kill, net_bind_service (10) permitted and bounding;
+  # effective: root's execve makes it the permitted set (capabilities(7))
+  assert_equal "$(cat "$T/out/caps")" "$(printf 'CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x' 32 $((0x20000420)) $((0x20000420)) $((0x20000420)) 32)"
   run -0 "${OCI[@]}" pause "$ID"
   status_is paused
   run -125 "${OCI[@]}" pause "$ID"
