@@ -16,10 +16,12 @@ OCI_RT=${OCI_RUNTIME:-$TOP/bin/mustela-oci}
 # /run/netns, containerd's shim sockets in /run/containerd/s): in the
 # holder's mount namespace these are directories of the test.
 OCI_HOST_DIRS="/run /var/lib /var/cache"
-# What the tests check is left as it was on the host.
+# What the tests check is left as it was on the host: the clients' own
+# paths (not /run/runc nor /run/netns as a whole: other tests of the
+# project use them at the same time).
 OCI_WATCHED="/var/lib/containers /run/containers /var/cache/containers
-/var/lib/cni /run/netns /run/containerd /var/lib/containerd /opt/containerd
-/run/runc /run/libpod"
+/var/lib/cni /etc/cni/net.d /run/containerd /var/lib/containerd
+/opt/containerd /run/libpod"
 
 # ns_start DIR: start a process that holds a new mount and network
 # namespace, in which /run, /var/lib and /var/cache are DIR/host/run, ...
@@ -75,11 +77,12 @@ ns_stop() {
   wait "$NS_PID" 2>/dev/null || :
 }
 
-host_snapshot() { # a listing of OCI_WATCHED on the host
+host_snapshot() { # a listing of OCI_WATCHED and CNI's network namespaces on the host
   local d
   for d in $OCI_WATCHED; do
-    [ ! -e "$d" ] || find "$d" -maxdepth 3 2>/dev/null
+    [ ! -e "$d" ] || find "$d" -maxdepth 3 -printf '%p %s\n' 2>/dev/null
   done | LC_ALL=C sort
+  [ ! -d /run/netns ] || find /run/netns -name 'cni-*'
 }
 
 # cg_kill_remove NAME: end the processes left in the cgroup NAME (every
