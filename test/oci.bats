@@ -17,6 +17,7 @@ setup() {
   "$TOP/bin/mustela-oci" spec --bundle "$T/b"
   edit ".root.path = \"$R\" | .mounts += [{destination: \"/tmp\", type: \"bind\", source: \"$T/out\", options: [\"rbind\"]}]"
   ID=oci-test-$$-$BATS_TEST_NUMBER
+  edit ".hostname = \"$ID\""
 }
 
 teardown() {
@@ -61,8 +62,10 @@ wait_for() { # FILE: wait up to 20 s for FILE
   return 1
 }
 
-nothing_left() { # no state directory, no cgroup of the container
+nothing_left() { # no state directory, no cgroup of the container, no
+  # file of minc's for its host name
   assert_not_exist "$O/$ID"
+  assert_not_exist "/run/mustela/etc/$ID.hosts"
   run compgen -G "/sys/fs/cgroup/*/mustela-oci-$ID"
   assert_failure
 }
@@ -196,7 +199,7 @@ nothing_left() { # no state directory, no cgroup of the container
   # own host name inside it
   run -0 sed -n '1s/^prestart //p' "$T/out/hooks"
   assert_equal "$(jq -r .status,.id <<<"$output")" $'created\n'"$ID"
-  run -0 grep '^createContainer mustela {' "$T/out/hooks"
+  run -0 grep "^createContainer $ID {" "$T/out/hooks"
   run -0 sed -n 's/^poststop //p' "$T/out/hooks"
   assert_equal "$(jq -r .status <<<"$output")" stopped
 
@@ -291,7 +294,7 @@ nothing_left() { # no state directory, no cgroup of the container
   run -0 create "$ID"
   run -0 "${OCI[@]}" start "$ID"
   run -3 "${OCI[@]}" exec "$ID" sh -c 'hostname; cat /proc/1/cmdline | tr "\0" " "; echo; exit 3'
-  assert_output $'mustela\nsleep 1000 '
+  assert_output "$ID"$'\nsleep 1000 '
   run -0 "${OCI[@]}" exec --cwd /etc --env FOO=bar --user 1000:1000 "$ID" sh -c 'pwd; echo $FOO; id -u; grep CapEff /proc/self/status'
   # a user other than root keeps only the ambient set across execve, and
   # the spec's ambient capabilities are not inheritable: none (as runc)
