@@ -21,6 +21,10 @@ IMG=localhost/mustela-busybox:oci
 
 setup_file() {
   need_root
+  local t
+  for t in containerd ctr containerd-shim-runc-v2 script; do
+    command -v "$t" >/dev/null || skip "needs $t (test/lib/install-deps)"
+  done
   C=$(mktemp -d)
   export C
   # the containerd namespace, hence the cgroup parent of its containers
