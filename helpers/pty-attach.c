@@ -1,7 +1,7 @@
 /* pty-attach - hand a new terminal's master to a console socket, then execute
  *
- * usage: pty-attach (--connect PATH --fd N | --socket-fd N [--size COLSxROWS])
- *        [--] prog [args...]
+ * usage: pty-attach (--connect PATH --fd N | --socket-fd N [--size COLSxROWS]
+ *        [--console]) [--] prog [args...]
  *
  * The OCI runtime's --console-socket, in two links of a chain.
  *
@@ -18,11 +18,14 @@
  * name, "/dev/ptmx", as the data, the descriptor as SCM_RIGHTS), closes the
  * master and N, starts a new session (setsid(2)), makes the terminal its
  * controlling terminal (TIOCSCTTY) and prog's standard input, output and
- * error, and executes prog. The engine then holds the only master.
+ * error, and executes prog. The engine then holds the only master. With
+ * --console the slave is also bound on /dev/console (created as an empty
+ * file if missing), as the OCI runtime spec asks of a terminal: this needs
+ * CAP_SYS_ADMIN (before cap-drop) and a mount namespace of the container.
  *
  * Does not: fork (setsid fails for a process group leader: run it as a
  * child, as a chain after ns-enter --pid is), listen (the engine does),
- * wait for the engine to read, mount anything (no /dev/console bind), or
+ * wait for the engine to read, mount anything but --console's bind, or
  * relay data: the engine reads and writes the master itself.
  *
  * Exit: 125 own failure, 126/127 prog not executable / not found, else
@@ -41,12 +44,14 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <linux/openat2.h>
 
 #include "lib.h"
 
 #define SYNOPSIS "pty-attach (--connect PATH --fd N | --socket-fd N" \
-	" [--size COLSxROWS]) [--] prog [args...]"
+	" [--size COLSxROWS] [--console]) [--] prog [args...]"
 #define OPTIONS \
 	"  --connect PATH    connect to the unix socket PATH, put it on" \
 	" --fd N\n" \
@@ -54,6 +59,8 @@
 	"  --socket-fd N     send a new pty master over socket N; the slave" \
 	" is prog's tty\n" \
 	"  --size COLSxROWS  the terminal's window size (with --socket-fd)\n" \
+	"  --console         bind the terminal on /dev/console too (with" \
+	" --socket-fd)\n" \
 	"  -h, --help        print this help\n"
 
 /* Linux 4.13; older C libraries' headers lack it */
@@ -165,9 +172,38 @@ static void send_master(int sock, int master)
 		die("send the terminal over socket-fd %d", sock);
 }
 
+/* --console: the slave bound on /dev/console (an empty file made for it
+ * if missing, never through a symlink), with the new mount API: a copy of
+ * the slave's mount, of that one file, attached there. */
+static void bind_console(int slave)
+{
+	int tree, dst;
+
+	dst = openat2_(AT_FDCWD, "/dev/console", O_PATH | O_CLOEXEC,
+		       RESOLVE_NO_SYMLINKS);
+	if (dst < 0 && errno == ENOENT) {
+		dst = open("/dev/console", O_WRONLY | O_CREAT | O_EXCL |
+			   O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (dst >= 0)
+			close(dst);
+		dst = openat2_(AT_FDCWD, "/dev/console", O_PATH | O_CLOEXEC,
+			       RESOLVE_NO_SYMLINKS);
+	}
+	if (dst < 0)
+		die("console: open /dev/console");
+	tree = (int)syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || syscall(SYS_move_mount, tree, "", dst, "",
+				MOVE_MOUNT_F_EMPTY_PATH |
+				MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die("console: bind the terminal on /dev/console");
+	close(tree);
+	close(dst);
+}
+
 /* --socket-fd: a new terminal, its master sent over sock, its slave
  * prog's controlling terminal and standard descriptors. */
-static void attach(int sock, const struct winsize *ws)
+static void attach(int sock, const struct winsize *ws, int console)
 {
 	struct stat st;
 	int master, slave, unlock = 0;
@@ -201,6 +237,8 @@ static void attach(int sock, const struct winsize *ws)
 	} else if (slave < 0) {
 		die("open the terminal's slave");
 	}
+	if (console)
+		bind_console(slave);
 	/* The engine takes the master; we keep none of it. */
 	send_master(sock, master);
 	close(master);
@@ -221,18 +259,19 @@ static void attach(int sock, const struct winsize *ws)
 
 int main(int argc, char **argv)
 {
-	enum { CONNECT = 256, FD, SOCKET_FD, SIZE };
+	enum { CONNECT = 256, FD, SOCKET_FD, SIZE, CONSOLE };
 	static const struct option longopts[] = {
 		{ "connect", required_argument, NULL, CONNECT },
 		{ "fd", required_argument, NULL, FD },
 		{ "socket-fd", required_argument, NULL, SOCKET_FD },
 		{ "size", required_argument, NULL, SIZE },
+		{ "console", no_argument, NULL, CONSOLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
 	struct winsize ws = { 0 };
-	int c, fd = -1, sock = -1, sized = 0;
+	int c, fd = -1, sock = -1, sized = 0, console = 0;
 
 	progname = "pty-attach";
 	opterr = 0;	/* bad_option says it */
@@ -242,6 +281,7 @@ int main(int argc, char **argv)
 		case FD: fd = fd_number("fd", optarg); break;
 		case SOCKET_FD: sock = fd_number("socket-fd", optarg); break;
 		case SIZE: parse_winsize(optarg, &ws); sized = 1; break;
+		case CONSOLE: console = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -252,13 +292,13 @@ int main(int argc, char **argv)
 		diex("one of --connect and --socket-fd is needed");
 	if (path && fd < 0)
 		diex("--connect needs --fd");
-	if (path && sized)
-		diex("--size goes with --socket-fd");
+	if (path && (sized || console))
+		diex("--size and --console go with --socket-fd");
 	if (sock >= 0 && fd >= 0)
 		diex("--fd goes with --connect");
 	if (path)
 		connect_to(path, fd);
 	else
-		attach(sock, sized ? &ws : NULL);
+		attach(sock, sized ? &ws : NULL, console);
 	exec_or_die(argv);
 }

@@ -6,7 +6,7 @@
 
 load 'lib/common'
 
-SYN='pty-attach: usage: pty-attach (--connect PATH --fd N | --socket-fd N [--size COLSxROWS]) [--] prog [args...]'
+SYN='pty-attach: usage: pty-attach (--connect PATH --fd N | --socket-fd N [--size COLSxROWS] [--console]) [--] prog [args...]'
 
 setup() {
   T=$(mktemp -d)
@@ -66,6 +66,7 @@ teardown() {
   for o in connect fd socket-fd size; do
     assert_line --regexp "^  --$o [A-Z]"
   done
+  assert_line --regexp '^  --console +bind'
   assert_line --regexp '^  -h, --help '
   [ -z "$stderr" ]
   run -0 pty-attach --help
@@ -91,7 +92,9 @@ teardown() {
   run -125 pty-attach --connect "$T/s" -- true
   assert_output 'pty-attach: --connect needs --fd'
   run -125 pty-attach --connect "$T/s" --fd 5 --size 80x24 -- true
-  assert_output 'pty-attach: --size goes with --socket-fd'
+  assert_output 'pty-attach: --size and --console go with --socket-fd'
+  run -125 pty-attach --connect "$T/s" --fd 5 --console -- true
+  assert_output 'pty-attach: --size and --console go with --socket-fd'
   run -125 pty-attach --socket-fd 0 --fd 5 -- true
   assert_output 'pty-attach: --fd goes with --connect'
 }
@@ -244,4 +247,24 @@ print(c.recv(100).decode().strip(), p.wait())' "$d"
     "$TOP/helpers/pty-attach" --socket-fd 5 -- sh
   assert_line 'pty-attach: open /dev/ptmx: No such file or directory'
   assert_line 'no descriptor; exit: 125'
+}
+
+@test "pty-attach: --console binds the terminal on the container's /dev/console" {
+  need_root
+  local r
+  r=$(rootfs)
+  mkdir "$T/root"
+  # stdin is no terminal: pivot --dev binds none on /dev/console itself
+  run -0 python3 "$T/recv.py" "$T/s" $'stat -c "%n %t:%T" /dev/console; echo via-console >/dev/console; exit 4\n' -- \
+    pty-attach --connect "$T/s" --fd 5 -- \
+    ns-enter --pid --mount --uts --ipc -- \
+    overlay-mount --lower "$r" --tmpfs-upper "$T/root" -- \
+    pivot --proc --dev --keep-fd 5 --exec-from-host "$T/root" -- \
+    "$TOP/helpers/pty-attach" --socket-fd 5 --console -- sh </dev/null
+  assert_line '/dev/console 88:0'
+  assert_line 'via-console'
+  assert_line 'exit: 4'
+  # and the host's /dev/console is untouched
+  run -0 stat -c %t:%T /dev/console
+  assert_output 5:1
 }
