@@ -132,6 +132,10 @@ unpack_refused() { # TAR WHAT MSGFILE LAST: die with why layer-unpack
   msg=''
   [ ! -s "$3" ] || msg=$(cat "$3")
   rm -f "$3"
+  # its warnings as they were; the refusal is the last line
+  case "$msg" in
+    *"$NL"*) printf '%s\n' "${msg%"$NL"*}" >&2; msg=${msg##*"$NL"} ;;
+  esac
   msg=${msg#layer-unpack: }
   if [ -n "$rootless" ]; then
     case "$msg" in
@@ -413,6 +417,7 @@ unpack_layer() { # BLOB DIFF_ID: make layers/HEX from BLOB, once
     rm -f "$u.fifo" "$u.sum" "$u.err"
     unpack_refused "$1" "layer $2" "$u.msg" "layer $2 refused"
   fi
+  [ ! -s "$u.msg" ] || cat "$u.msg" >&2 # its warnings
   rm -f "$u.msg"
   read -r got _ <"$u.sum" || true
   rm -f "$u.fifo" "$u.sum"
