@@ -383,3 +383,37 @@ user_nothing_left() {
   assert_output "polecat: /dev/fuse: Permission denied (udev makes it 0666: chmod 0666 /dev/fuse)"
   user_nothing_left "$(id -u "$PU")" "$T/app"
 }
+
+# an arm64 tree of three applets, from Debian's busybox-static:arm64 (the
+# arm64 architecture of dpkg: test/lib/install-deps); print its path
+arm64_tree() {
+  local a=$T/arm64 x
+  mkdir -p "$T/deb" "$a/bin" "$a/etc" "$a/dev" "$a/proc" "$a/sys" "$a/tmp"
+  (cd "$T/deb" && apt-get download -q busybox-static:arm64 >/dev/null 2>&1) ||
+    return 1
+  dpkg-deb -x "$T"/deb/busybox-static_*_arm64.deb "$T/deb/x"
+  cp "$T/deb/x/bin/busybox" "$a/bin/"
+  for x in sh uname cat; do ln -s busybox "$a/bin/$x"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$a/etc/passwd"
+  echo "$a"
+}
+
+@test "polecat: --arch arm64: the script and the file run the arm64 tree through qemu-user; a bad name: 125" {
+  local a
+  a=$(arm64_tree)
+  echo 'uname -m >/built' >"$T/s"
+  run -0 polecat --arch arm64 -s "$T/s" -o "$T/app" "$a" cat /built
+  run -0 --separate-stderr "$T/app"
+  assert_output aarch64
+  run -3 "$T/app" sh -c 'uname -m; exit 3'
+  assert_output aarch64
+  chmod 755 "$T"
+  run -0 --separate-stderr as "$PU" "$T/app" uname -m
+  assert_output aarch64
+  user_nothing_left "$(id -u "$PU")" "$T/app"
+  # --cross is the same; a name minc does not know is said at build time
+  run -125 polecat --cross arm65 -o "$T/bad" "$a"
+  assert_output "polecat: --arch arm65: unknown architecture (arm64 arm amd64 i386 ppc64el s390x riscv64 mips64el loong64)"
+  assert_file_not_exists "$T/bad"
+}
+
