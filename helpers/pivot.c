@@ -621,8 +621,9 @@ static void cgroup_mount(int root, const struct mnt *m)
 }
 
 /* --mount, in the order given: the destination checked, the mount made,
- * its propagation set. */
-static void mount_spec(int root, const char *spec)
+ * its propagation set. With --nodev each is nodev too, but devpts (its
+ * ptys, as --dev's). */
+static void mount_spec(int root, const char *spec, int nodev)
 {
 	char *copy = strdup(spec);
 	struct mnt m;
@@ -630,6 +631,11 @@ static void mount_spec(int root, const char *spec)
 	if (!copy)
 		die("strdup");
 	parse_mount(copy, spec, &m);
+	if (nodev && strcmp(m.type, "devpts")) {
+		m.flags |= MS_NODEV;
+		m.set |= MOUNT_ATTR_NODEV;
+		m.clr &= ~MOUNT_ATTR_NODEV;
+	}
 	check_dest(root, m.bind ? "bind" : m.type, m.dst);
 	if (m.bind)
 		bind_mount(root, &m);
@@ -1048,7 +1054,7 @@ int main(int argc, char **argv)
 	/* The generic mounts, in the order given (an OCI config's: /dev
 	 * before /dev/pts), then the device nodes, which may go into them. */
 	for (int i = 0; i < nmounts; i++)
-		mount_spec(root, mounts[i]);
+		mount_spec(root, mounts[i], nodev);
 	for (int i = 0; i < nnodes; i++)
 		make_node(root, nodes[i]);
 

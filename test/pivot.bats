@@ -343,6 +343,11 @@ mnt() { # PATH
   # an empty SOURCE is the type's name; noatime replaces relatime
   run -0 mnt /run <<<"$m"
   assert_output 'rw,noatime tmpfs tmpfs rw'
+  # with --nodev every --mount is nodev, whatever it asks, but a devpts
+  run -0 pv --nodev --mount tmpfs:t:/x:dev --mount "bind:$T/data:/b:rbind,dev" \
+    --mount devpts:devpts:/y:newinstance --proc "$R" -- cat /proc/self/mountinfo
+  run -0 awk '$5 ~ /^\/(x|b|y)$/ { print $5, $6 }' <<<"$output"
+  assert_output $'/x rw,nodev,relatime\n/b rw,nodev,relatime\n/y rw,relatime'
   # in the order given: /dev/pts after /dev (else /dev would hide it)
   run -0 awk '{print $5}' <<<"$m"
   assert_line --index 2 /dev
