@@ -178,6 +178,22 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   assert_line --regexp '^t-kill9 +[0-9]+ +STOPPED'
 }
 
+@test "oci-containerd: ctr task pause, resume (the freezer)" {
+  run krun -d "$IMG" t-pause sleep 600
+  assert_success
+  wait_for task_running t-pause
+  run k task pause t-pause
+  assert_success
+  run k task ls
+  assert_line --regexp '^t-pause +[0-9]+ +PAUSED'
+  run cat "/sys/fs/cgroup/freezer/$NSNAME/t-pause/freezer.state"
+  assert_output FROZEN
+  run k task resume t-pause
+  assert_success
+  run k task ls
+  assert_line --regexp '^t-pause +[0-9]+ +RUNNING'
+}
+
 @test "oci-containerd: ctr run -t: a terminal (the console socket)" {
   # ctr -t needs a terminal on its own stdin: script(1) gives it one
   run script -qec "nsenter -t $NS_PID -m -n -- ctr -a $C/containerd.sock -n $NSNAME run --rm -t --runc-binary $OCI_RT $IMG t-tty sh -c 'tty; exit 5'" /dev/null

@@ -185,6 +185,39 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   assert_output ''
 }
 
+@test "oci-podman: kill: the signal reaches the container, wait gives its status" {
+  prun -d --name mt-k "$IMG" sh -c \
+    'trap "exit 7" USR1; while :; do sleep 0.1; done' >/dev/null
+  run pm kill -s USR1 mt-k
+  assert_success
+  run pm wait mt-k
+  assert_success
+  assert_output 7
+  prun -d --name mt-k9 "$IMG" sleep 600 >/dev/null
+  run pm kill -s KILL mt-k9
+  assert_success
+  run pm wait mt-k9
+  assert_output 137
+}
+
+@test "oci-podman: pause, unpause (the freezer), top" {
+  prun -d --name mt-p "$IMG" sh -c 'while :; do echo tick >/dev/null; sleep 0.1; done' >/dev/null
+  run pm pause mt-p
+  assert_success
+  run pm inspect -f '{{.State.Status}}' mt-p
+  assert_output paused
+  pid=$(pm inspect -f '{{.State.Pid}}' mt-p)
+  run cg_file "$pid" freezer freezer.state
+  assert_output FROZEN
+  run pm unpause mt-p
+  assert_success
+  run pm inspect -f '{{.State.Status}}' mt-p
+  assert_output running
+  run pm top mt-p pid args
+  assert_success
+  assert_line --regexp '^1 +sh -c while'
+}
+
 @test "oci-podman: --memory sets the container's memory limit" {
   id=$(prun -d --memory 64m "$IMG" sleep 60)
   pid=$(pm inspect -f '{{.State.Pid}}' "$id")
