@@ -99,10 +99,12 @@ kill_and_check() {
   assert_output ""
 }
 
-@test "qemu: -t DIR keeps the writes on the host; the next run sees them; the rootfs is untouched" {
+@test "qemu: -t DIR keeps the writes on the host; the next run sees them; the rootfs is untouched; a limit inside" {
   local sum
   sum=$(tree_sum "$R")
-  run -0 minc "$Q" -t "$T/c" -r "$R" sh -c 'echo one >/new; rm /bin/true; echo gone'
+  # --pid-max: a limit inside the VM, cg-attach supervised by the guest's
+  # minc
+  run -0 minc "$Q" --pid-max 64 -t "$T/c" -r "$R" sh -c 'echo one >/new; rm /bin/true; echo gone'
   assert_output gone
   assert_file_exists "$T/c/storage/new"
   run -0 cat "$T/c/storage/new"
