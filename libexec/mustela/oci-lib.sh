@@ -18,7 +18,9 @@
 #   cgroup      cg-attach's --parent and --name, one a line
 #   exec.fifo   the FIFO its first process waits on until start
 #               (present: status created)
-#   creating    the pid of the create that makes it (gone once made)
+#   creating    the pid of the create that makes it
+#   made        (empty) create is done: the directory is no killed
+#               create's leftover
 # status: created while the process waits at the gate, running after start
 # while its pid lives, paused while frozen, stopped after.
 
