@@ -190,3 +190,39 @@ sys.exit(p.wait())'
   run -0 cat "$T/out"
   assert_output $'1 CapEff:\t0000000000000020'
 }
+
+@test "start-gate: a parked container killed with SIGKILL leaves nothing on the host" {
+  need_root
+  local r pid i
+  r=$(rootfs)
+  mkdir "$T/root"
+  mkfifo "$T/fifo"
+  exec 5<>"$T/fifo"
+  ns-enter --pid --mount --uts --ipc --detach --pidfile "$T/pid" -- \
+    overlay-mount --lower "$r" --tmpfs-upper "$T/root" -- \
+    pivot --proc --dev --keep-fd 5 --keep-fd 4 --exec-from-host "$T/root" -- \
+    "$TOP/helpers/cap-drop" --keep kill -- \
+    /proc/self/fd/4 --wait-fd 5 -- true 4<"$TOP/helpers/start-gate" 5<&5
+  pid=$(cat "$T/pid")
+  PIDS+=("$pid")
+  # parked: its own mount namespace has the overlay as its root; the
+  # host has no mount of it
+  for ((i = 0; i < 500; i++)); do
+    grep -q start-gate "/proc/$pid/cmdline" 2>/dev/null && break
+    sleep 0.02
+  done
+  run -0 awk '$5 == "/" && / - overlay / { print "overlay root" }' "/proc/$pid/mountinfo"
+  assert_output 'overlay root'
+  run -1 grep -c " $T/root" /proc/self/mountinfo
+  kill -KILL "$pid"
+  for ((i = 0; i < 500; i++)); do
+    [ -e "/proc/$pid" ] || break
+    sleep 0.02
+  done
+  assert_not_exist "/proc/$pid"
+  exec 5>&-
+  run -1 grep -c " $T/root" /proc/self/mountinfo
+  # the upper layer was a tmpfs of that namespace: nothing on disk either
+  run -0 ls -A "$T/root"
+  assert_output ''
+}
