@@ -310,7 +310,7 @@ nothing_left() { # no state directory, no cgroup of the container, no
   nothing_left
 }
 
-@test "oci: the config's limits, capabilities and seccomp profile; pause and resume" {
+@test "oci: the config's limits, capabilities and seccomp profile; update; pause and resume" {
   edit '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
   edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
   edit '.process.capabilities.effective = ["CAP_KILL"] | .process.capabilities.inheritable = ["CAP_KILL"]'
@@ -325,6 +325,12 @@ nothing_left() { # no state directory, no cgroup of the container, no
   # audit_write (29), kill, net_bind_service (10) permitted and bounding;
   # effective: root's execve makes it the permitted set (capabilities(7))
   assert_equal "$(cat "$T/out/caps")" "$(printf 'CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x' 32 $((0x20000420)) $((0x20000420)) $((0x20000420)) 32)"
+  # update: the limits cg-attach sets, on the running container
+  run -0 bash -c 'echo "{\"memory\": {\"limit\": 33554432}, \"pids\": {\"limit\": 30}}" | "$@" update --resources - "$0"' "$ID" "${OCI[@]}"
+  assert_equal "$(cat /sys/fs/cgroup/memory/mustela-oci-"$ID"/memory.limit_in_bytes)" 33554432
+  assert_equal "$(cat /sys/fs/cgroup/pids/mustela-oci-"$ID"/pids.max)" 30
+  run -125 "${OCI[@]}" update --resources - "$ID" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 1}]}'
+  assert_output "mustela-oci: update: linux.resources: only memory, cpu and pids can change"
   run -0 "${OCI[@]}" pause "$ID"
   status_is paused
   run -125 "${OCI[@]}" pause "$ID"
