@@ -7,7 +7,11 @@
  * first --lower directory is the topmost layer; --lower may be repeated and
  * the layers stack in the order given. With --tmpfs-upper a fresh tmpfs is
  * mounted on TARGET first and the upper and work directories live in it, so
- * the container's writes vanish with the mount namespace.
+ * the container's writes vanish with the mount namespace. With --userxattr
+ * overlayfs keeps its own marks (opaque directories, redirects) in user.*
+ * extended attributes, not trusted.*: the only kind a user namespace's root
+ * may write (Linux 5.11); without it, removing a lower layer's directory
+ * in a user's container fails (EIO).
  * Any number of layers works: when the option string would not fit in one
  * page (the limit of mount(2)), the layers are added one by one through the
  * new mount API ("lowerdir+", Linux 6.8), or, on older kernels, given as
@@ -34,12 +38,13 @@
 #include "lib.h"
 
 #define SYNOPSIS "overlay-mount --lower DIR[:DIR...] (--upper DIR --work DIR" \
-	" | --tmpfs-upper) TARGET [--] prog [args...]"
+	" | --tmpfs-upper) [--userxattr] TARGET [--] prog [args...]"
 #define OPTIONS \
 	"  --lower DIR[:DIR...]  lower layers, the first on top (repeatable)\n" \
 	"  --upper DIR           the writable upper layer (needs --work)\n" \
 	"  --work DIR            overlayfs's work directory, on --upper's mount\n" \
 	"  --tmpfs-upper         a volatile upper layer on a tmpfs on TARGET\n" \
+	"  --userxattr           overlayfs's marks in user.* xattrs (a user namespace)\n" \
 	"  -h, --help            print this help\n"
 #define MAXOPT 4000	/* what mount(2) copies: one page, minus margin */
 
@@ -54,7 +59,7 @@ static int fsconfig_(int fd, unsigned int cmd, const char *key,
 
 /* Overlay as layers added one at a time: no page limit (Linux >= 6.8). */
 static int mount_by_layer(char *lower, const char *upper, const char *work,
-			  const char *target)
+			  int userxattr, const char *target)
 {
 	int fs, mnt;
 
@@ -66,6 +71,9 @@ static int mount_by_layer(char *lower, const char *upper, const char *work,
 			return -1;
 	if (upper && (fsconfig_(fs, FSCONFIG_SET_STRING, "upperdir", upper) ||
 		      fsconfig_(fs, FSCONFIG_SET_STRING, "workdir", work)))
+		return -1;
+	if (userxattr &&
+	    fsconfig_(fs, FSCONFIG_SET_FLAG, "userxattr", NULL) < 0)
 		return -1;
 	if (fsconfig_(fs, FSCONFIG_CMD_CREATE, NULL, NULL) < 0)
 		return -1;
@@ -166,19 +174,20 @@ static void mount_failed(const char *target, const char *upper,
 int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
-	enum { LOWER = 256, UPPER, WORK, TMPFS_UPPER };
+	enum { LOWER = 256, UPPER, WORK, TMPFS_UPPER, USERXATTR };
 	static const struct option longopts[] = {
 		{ "lower", required_argument, NULL, LOWER },
 		{ "upper", required_argument, NULL, UPPER },
 		{ "work", required_argument, NULL, WORK },
 		{ "tmpfs-upper", no_argument, NULL, TMPFS_UPPER },
+		{ "userxattr", no_argument, NULL, USERXATTR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *lower = NULL, *upper = NULL, *work = NULL, *target, *opts;
 	char up[PATH_MAX], wk[PATH_MAX];
 	size_t len;
-	int c, tmpfs = 0;
+	int c, tmpfs = 0, userxattr = 0;
 
 	progname = "overlay-mount";
 	opterr = 0;	/* bad_option says it */
@@ -196,6 +205,7 @@ int main(int argc, char **argv)
 		case UPPER: upper = optarg; break;
 		case WORK: work = optarg; break;
 		case TMPFS_UPPER: tmpfs = 1; break;
+		case USERXATTR: userxattr = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);
@@ -230,9 +240,10 @@ int main(int argc, char **argv)
 	if (!opts)
 		die("malloc");
 	if (upper)
-		snprintf(opts, len, ",upperdir=%s,workdir=%s", upper, work);
+		snprintf(opts, len, ",upperdir=%s,workdir=%s%s", upper, work,
+			 userxattr ? ",userxattr" : "");
 	else
-		opts[0] = '\0';
+		snprintf(opts, len, "%s", userxattr ? ",userxattr" : "");
 	if (strlen(lower) + strlen(opts) + 9 <= MAXOPT) {
 		char *all = malloc(len);
 
@@ -247,7 +258,7 @@ int main(int argc, char **argv)
 
 		if (!copy)
 			die("strdup");
-		if (mount_by_layer(copy, upper, work, target) < 0 &&
+		if (mount_by_layer(copy, upper, work, userxattr, target) < 0 &&
 		    mount_relative(lower, opts, target) < 0) {
 			mount_failed(target, upper, work);
 		}

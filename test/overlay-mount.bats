@@ -112,6 +112,24 @@ om() {
   [ -z "$(ls -A "$T/mnt")" ]
 }
 
+@test "overlay-mount: --userxattr: a user namespace removes a lower directory (an opaque one in user.*)" {
+  mkdir -p "$T/l1/d"
+  touch "$T/l1/d/f"
+  # without it, overlayfs cannot write trusted.* in a user namespace: EIO
+  run -1 unshare -Urm --propagation private overlay-mount --lower "$T/l1" \
+    --upper "$T/up" --work "$T/wk" "$T/mnt" -- rm -rf "$T/mnt/d"
+  assert_output --partial "Input/output error"
+  rm -rf "$T/up" "$T/wk"
+  mkdir "$T/up" "$T/wk"
+  run -0 unshare -Urm --propagation private overlay-mount --lower "$T/l1" \
+    --upper "$T/up" --work "$T/wk" --userxattr "$T/mnt" -- \
+    sh -c "rm -rf '$T/mnt/d' && mkdir '$T/mnt/d' && ls -A '$T/mnt/d' && echo ok"
+  assert_output ok
+  run -0 getfattr --absolute-names --only-values -n user.overlay.opaque "$T/up/d"
+  assert_output y
+  [ -e "$T/l1/d/f" ]
+}
+
 @test "overlay-mount: 100 layers with long paths (option string over a page)" {
   local d lowers="" i
   d="$T/$(printf 'layer-directory-with-a-rather-long-name-%.0s' 1 2)"

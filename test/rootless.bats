@@ -86,6 +86,12 @@ EOF
   assert_output "$uid:$uid"$'\n'"$((sub + 4)):$((sub + 6))"
 }
 
+@test "rootless: a user's container removes a lower layer's directory (overlayfs's user.* marks)" {
+  run -0 as "$RU" minc -r "$UT/own/rootfs" sh -c 'rm -rf /home && mkdir /home && ls -A /home && echo ok'
+  assert_output ok
+  [ -d "$UT/own/rootfs/home/user" ]
+}
+
 @test "rootless: no root-only host file, no host pid, /sys read-only, the filter on" {
   # no -r: the host's / cannot be a layer (said); bound in, a root-only
   # file is unreadable
