@@ -713,9 +713,13 @@ status 2"
 }
 
 @test "cg-attach: minc -B with a limit: a later run spares the live container's cgroup" {
-  local R pid d
+  local R pid d g=$BATS_TEST_TMPDIR/gate
   R=$(rootfs)
-  minc -B -t "$BATS_TEST_TMPDIR/bg" -r "$R" --pid-max 20 sleep 2 2>/dev/null &
+  # the container lives until the test opens the gate (a file in a bound
+  # directory): a slow machine's later run may take seconds
+  mkdir "$g"
+  minc -B -t "$BATS_TEST_TMPDIR/bg" -b "$g:/gate" -r "$R" --pid-max 20 \
+    sh -c 'while [ ! -e /gate/open ]; do sleep 0.1; done' 2>/dev/null &
   pid=$!
   # minc returns at once; its background job keeps the cgroup mustela-PID
   wait "$pid"
@@ -724,7 +728,8 @@ status 2"
   run -0 cat "$d/pids.max"
   assert_output 20
   # the job removes it, and its record, when the container ends
-  for _ in $(seq 100); do [ -e "$d" ] || break; sleep 0.1; done
+  touch "$g/open"
+  for _ in $(seq 300); do [ -e "$d" ] || break; sleep 0.1; done
   assert_equal "$(cat "$BATS_TEST_TMPDIR/bg/status")" 0
   assert_not_exists "$d"
   assert_not_exists "/run/mustela/cg/mustela-$pid"

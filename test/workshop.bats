@@ -11,7 +11,7 @@ load 'lib/common'
 W=$TOP/share/doc/workshop
 
 # A chapter is many commands: under the qemu lane's TCG (test/vm/init sets
-# a limit of 60 s a test, for hangs) one takes minutes on a loaded host.
+# a limit of 120 s a test, for hangs) one takes minutes on a loaded host.
 # The runner ends a hung block itself (timeout= in the chapter, else 30 s).
 if [ -n "${BATS_TEST_TIMEOUT:-}" ] && [ "$BATS_TEST_TIMEOUT" -lt 600 ]; then
   BATS_TEST_TIMEOUT=600
