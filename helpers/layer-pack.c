@@ -1,16 +1,19 @@
 /* layer-pack - write a directory as an image layer (a tar on stdout)
  *
- * usage: layer-pack [--clamp-mtime SECONDS] [--plain] DIR
+ * usage: layer-pack [--clamp-mtime SECONDS] [--plain] [--userxattr] DIR
  *
  * Writes the tree under DIR (DIR itself excluded) as a pax tar on stdout,
  * the same bytes for the same tree: entries sorted by name (bytewise),
  * numeric owners only, whole-second mtimes (none later than SECONDS with
  * --clamp-mtime), no atime or ctime, fixed pax header names. Hardlinks
- * within DIR stay hardlinks; xattrs are kept, except trusted.overlay.*.
+ * within DIR stay hardlinks; xattrs are kept, except overlayfs's own
+ * (trusted.overlay.*, user.overlay.*).
  * overlayfs's own forms become OCI whiteouts, so that an overlay upper
  * directory becomes a layer: a 0/0 character device NAME is written as an
  * empty ".wh.NAME", a directory with trusted.overlay.opaque=y gets a
- * ".wh..wh..opq" entry. --plain writes them as they are.
+ * ".wh..wh..opq" entry. --plain writes them as they are. --userxattr reads
+ * the opaque mark as user.overlay.opaque (an upper directory of an overlay
+ * mounted with userxattr, in a user namespace).
  *
  * Does not: compress, follow symlinks, cross into other filesystems'
  * special files (sockets are skipped with a warning).
@@ -33,15 +36,17 @@
 
 #include "lib.h"
 
-#define SYNOPSIS "layer-pack [--clamp-mtime SECONDS] [--plain] DIR"
+#define SYNOPSIS "layer-pack [--clamp-mtime SECONDS] [--plain] [--userxattr] DIR"
 #define OPTIONS \
 	"  --clamp-mtime SECONDS  write no time later than SECONDS\n" \
 	"  --plain          whiteouts as they are (not an overlay upper)\n" \
+	"  --userxattr      the opaque mark in user.overlay.* (a user namespace)\n" \
 	"  -h, --help       print this help\n"
 #define BLK 512
 
 struct link { dev_t dev; ino_t ino; char *name; };
-struct opts { long long clamp; int plain; struct link *links; size_t nlinks; };
+struct opts { long long clamp; int plain; struct link *links; size_t nlinks;
+	      const char *opaque; };
 
 static void out(const void *buf, size_t n)
 {
@@ -142,7 +147,8 @@ static void entry(int dir, const char *base, const char *name,
 	if (n < 0 && errno != ENOTSUP)
 		die("%s: list xattrs", name);
 	for (p = list; n > 0 && p < list + n && nk < 512; p += strlen(p) + 1)
-		if (strncmp(p, "trusted.overlay.", 16))
+		if (strncmp(p, "trusted.overlay.", 16) &&
+		    strncmp(p, "user.overlay.", 13))
 			keys[nk++] = p;
 	qsort(keys, nk, sizeof(*keys), cmp);
 	for (size_t i = 0; i < nk; i++) {
@@ -244,7 +250,7 @@ static void walk(int fd, const char *prefix, struct opts *o)
 				     O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
 				die("%s: open", name);
-			if (!o->plain && fgetxattr(sub, "trusted.overlay.opaque",
+			if (!o->plain && fgetxattr(sub, o->opaque,
 						   opq, 2) == 1 && opq[0] == 'y') {
 				snprintf(name + strlen(name), PATH_MAX + 1 -
 					 strlen(name), ".wh..wh..opq");
@@ -287,14 +293,15 @@ static void walk(int fd, const char *prefix, struct opts *o)
 int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
-	enum { CLAMP = 256, PLAIN };
+	enum { CLAMP = 256, PLAIN, USERXATTR };
 	static const struct option longopts[] = {
 		{ "clamp-mtime", required_argument, NULL, CLAMP },
 		{ "plain", no_argument, NULL, PLAIN },
+		{ "userxattr", no_argument, NULL, USERXATTR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .clamp = -1 };
+	struct opts o = { .clamp = -1, .opaque = "trusted.overlay.opaque" };
 	static const char end[2 * BLK];
 	static char buf[1 << 20];
 	unsigned long clamp;
@@ -310,6 +317,7 @@ int main(int argc, char **argv)
 			o.clamp = clamp;
 			break;
 		case PLAIN: o.plain = 1; break;
+		case USERXATTR: o.opaque = "user.overlay.opaque"; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

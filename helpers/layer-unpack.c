@@ -1,6 +1,6 @@
 /* layer-unpack - unpack an image layer (a tar on stdin) into a directory
  *
- * usage: layer-unpack [--plain] DIR
+ * usage: layer-unpack [--plain] [--userxattr] DIR
  *
  * Changes: creates the entries of an uncompressed tar (ustar, pax or GNU)
  * read on stdin under DIR, with their owners, modes (setuid included),
@@ -9,6 +9,9 @@
  * overlay lower layer: ".wh.NAME" a 0/0 character device NAME, and
  * ".wh..wh..opq" the xattr trusted.overlay.opaque=y on its directory.
  * --plain extracts ".wh." names as ordinary files (archives, not layers).
+ * --userxattr marks opaque directories user.overlay.opaque=y instead: the
+ * form of an overlay mounted with userxattr (in a user namespace, whose
+ * root cannot write trusted.* xattrs).
  *
  * Safety: no entry can create or change anything outside DIR. Every parent
  * directory is opened with openat2(2) RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
@@ -16,7 +19,8 @@
  * following it. Absolute names, "..", a path through a symlink (one the
  * archive planted included) and hardlinks to names outside DIR are refused:
  * the helper stops at that entry with an error, and the caller throws DIR
- * away. xattrs named trusted.overlay.* are never taken from an archive.
+ * away. xattrs named trusted.overlay.* or user.overlay.* (overlayfs's
+ * own, which could redirect a lookup) are never taken from an archive.
  *
  * The tar reader (headers, pax records, GNU long names) is a file of its
  * own, layer-unpack-tar.c (what the parts share: layer-unpack.h).
@@ -44,10 +48,15 @@
 #include "lib.h"
 #include "layer-unpack.h"
 
-#define SYNOPSIS "layer-unpack [--plain] DIR"
+#define SYNOPSIS "layer-unpack [--plain] [--userxattr] DIR"
 #define OPTIONS \
-	"  --plain     .wh. names as ordinary files (not a layer)\n" \
-	"  -h, --help  print this help\n"
+	"  --plain      .wh. names as ordinary files (not a layer)\n" \
+	"  --userxattr  opaque directories in user.overlay.* (a user namespace)\n" \
+	"  -h, --help   print this help\n"
+
+/* the xattr that marks an opaque directory: trusted.*, or user.* for an
+ * overlay mounted with userxattr */
+static const char *opaque_xattr = "trusted.overlay.opaque";
 
 struct dirtime { char *path; struct timespec t; };
 
@@ -159,7 +168,8 @@ static void set_xattrs(struct entry *e, int fd, int dir, const char *name)
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dir, name);
 	for (x = e->x; x < e->x + e->nx; x++) {
-		if (!strncmp(x->name, "trusted.overlay.", 16))
+		if (!strncmp(x->name, "trusted.overlay.", 16) ||
+		    !strncmp(x->name, "user.overlay.", 13))
 			continue;
 		rc = fd >= 0 ? fsetxattr(fd, x->name, x->val, x->len, 0)
 			     : lsetxattr(path, x->name, x->val, x->len, 0);
@@ -244,7 +254,7 @@ static void unpack(int root, struct entry *e, int plain, struct dirtime **dt,
 	if (!plain && !strncmp(base, ".wh.", 4)) {
 		if (!strcmp(base, ".wh..wh..opq")) {
 			/* opaque: lower layers do not show through dir */
-			if (fsetxattr(dir, "trusted.overlay.opaque", "y", 1, 0))
+			if (fsetxattr(dir, opaque_xattr, "y", 1, 0))
 				die("%s: set opaque", e->path);
 		} else if (strncmp(base, ".wh..wh.", 8)) {
 			whiteout(dir, base, e->path);
@@ -322,9 +332,10 @@ out:
 int main(int argc, char **argv)
 {
 	/* Long options only, and -h (see mustela(7), OPTIONS). */
-	enum { PLAIN = 256 };
+	enum { PLAIN = 256, USERXATTR };
 	static const struct option longopts[] = {
 		{ "plain", no_argument, NULL, PLAIN },
+		{ "userxattr", no_argument, NULL, USERXATTR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -339,6 +350,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case PLAIN: plain = 1; break;
+		case USERXATTR: opaque_xattr = "user.overlay.opaque"; break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);
 		default: usage(SYNOPSIS, EXIT_SELF);

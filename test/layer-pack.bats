@@ -16,7 +16,7 @@ teardown() {
 
 @test "layer-pack: -h prints the usage on stdout, exit 0" {
   run -0 layer-pack -h
-  assert_line --index 0 'layer-pack: usage: layer-pack [--clamp-mtime SECONDS] [--plain] DIR'
+  assert_line --index 0 'layer-pack: usage: layer-pack [--clamp-mtime SECONDS] [--plain] [--userxattr] DIR'
 }
 
 @test "layer-pack: -h has a line for every option" {
@@ -76,6 +76,20 @@ teardown() {
   run -0 tar -tvf "$T/l.tar"
   assert_line --partial 'hard link to d/file'
   assert_line --partial "${long}f"
+}
+
+@test "layer-pack: --userxattr reads the opaque mark in user.overlay.*; overlay's xattrs stay home" {
+  mkdir -p "$T/src/home" "$T/src/etc"
+  setfattr -n user.overlay.opaque -v y "$T/src/home"
+  setfattr -n trusted.overlay.opaque -v y "$T/src/etc"
+  layer-pack --userxattr "$T/src" >"$T/l.tar"
+  run -0 tar -tf "$T/l.tar"
+  assert_output $'etc/\nhome/\nhome/.wh..wh..opq'
+  run -1 grep -a overlay "$T/l.tar"
+  # without it, the user.* mark is an ordinary xattr, not kept either
+  layer-pack "$T/src" >"$T/l.tar"
+  run -0 tar -tf "$T/l.tar"
+  assert_output $'etc/\netc/.wh..wh..opq\nhome/'
 }
 
 @test "layer-pack: overlay whiteouts and opaque directories become OCI's" {

@@ -25,7 +25,7 @@ outside_untouched() {
 
 @test "layer-unpack: -h prints the usage on stdout, exit 0" {
   run -0 layer-unpack -h
-  assert_line --index 0 'layer-unpack: usage: layer-unpack [--plain] DIR'
+  assert_line --index 0 'layer-unpack: usage: layer-unpack [--plain] [--userxattr] DIR'
 }
 
 @test "layer-unpack: -h has a line for every option" {
@@ -92,6 +92,20 @@ outside_untouched() {
     assert_equal "$(cat "$T/layer/${long}file")" deep
     assert_equal "$(readlink "$T/layer/link")" "$long"
   done
+}
+
+@test "layer-unpack: --userxattr marks an opaque directory user.overlay.opaque; an archive's user.overlay.* dropped" {
+  mkdir -p "$T/s/home"
+  : >"$T/s/home/.wh..wh..opq"
+  setfattr -n user.overlay.redirect -v /etc "$T/s/home"
+  setfattr -n user.keep -v 1 "$T/s/home"
+  tar --numeric-owner --xattrs --xattrs-include='*' -C "$T/s" -cf "$T/w.tar" home home/.wh..wh..opq
+  run -0 layer-unpack --userxattr "$T/layer" <"$T/w.tar"
+  run -0 getfattr --absolute-names -d -m - "$T/layer/home"
+  assert_line 'user.overlay.opaque="y"'
+  assert_line 'user.keep="1"'
+  refute_line --partial redirect
+  refute_line --partial trusted.
 }
 
 @test "layer-unpack: OCI whiteouts become overlay's; --plain keeps them as files" {

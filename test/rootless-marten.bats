@@ -69,9 +69,11 @@ setup_file() {
   layout_from_tars "$FX/base" "$FX/rootfs.tar" "$FX/l2.tar"
   layout_from_tars "$FX/far" "$FX/rootfs.tar" "$FX/far.tar"
   local name
-  for name in dev opq many; do
+  for name in dev many; do
     layout_from_tars "$FX/$name" "$FX/$name.tar"
   done
+  # opq: the busybox tree, then a layer whose /home is opaque
+  layout_from_tars "$FX/opq" "$FX/rootfs.tar" "$FX/opq.tar"
   for name in base far dev opq many; do
     skopeo_to_registry "oci:$FX/$name:latest" "rm/$name:v1"
   done
@@ -202,13 +204,28 @@ diff_of() { # NAME
   assert_output $'ID\tSIZE\tNAME'
 }
 
-@test "rootless marten: a device node, an opaque directory: refused as a user, said why" {
+@test "rootless marten: a device node is refused as a user, said why" {
   run -1 --separate-stderr as "$RU" marten pull "$REGISTRY/rm/dev:v1"
   assert_equal "${stderr_lines[-1]}" "marten: layer sha256:$(diff_of dev): etc/cdev: a device node: a user namespace cannot make one"
-  run -1 --separate-stderr as "$RU" marten pull "$REGISTRY/rm/opq:v1"
-  assert_equal "${stderr_lines[-1]}" "marten: layer sha256:$(diff_of opq): home/: an opaque directory (.wh..wh..opq): a user's store cannot mark one (trusted.overlay.opaque needs root)"
   run -0 find "$S/layers" "$S/tmp" "$S/images" -mindepth 1
   assert_output ""
+}
+
+@test "rootless marten: an opaque directory: user.overlay.opaque in a user's store, hides the lower layer, survives commit" {
+  run -0 --separate-stderr as "$RU" marten pull "$REGISTRY/rm/opq:v1"
+  run -0 getfattr --absolute-names --only-values -n user.overlay.opaque "$S/layers/$(diff_of opq)/home"
+  assert_output y
+  run -0 --separate-stderr as "$RU" minc -r "$REGISTRY/rm/opq:v1" sh -c 'ls -A /home; echo end'
+  assert_output end
+  # a directory replaced in a user's container: opaque in its upper dir,
+  # an opaque directory in the committed layer
+  as "$RU" marten pull "$REGISTRY/rm/base:v1" 2>/dev/null
+  run -0 --separate-stderr as "$RU" minc -k -r "$REGISTRY/rm/base:v1" sh -c 'rm -rf /home && mkdir /home && echo x >/home/only'
+  cid=$(sed -n 's/^minc: container //p' <<<"$stderr")
+  run -0 as "$RU" marten commit "$cid" replaced
+  run -0 --separate-stderr as "$RU" minc -r replaced ls -A /home
+  assert_output only
+  run -0 as "$RU" marten rm "$cid"
 }
 
 @test "rootless marten: XDG_DATA_HOME moves a user's store; MUSTELA_DIR still wins" {

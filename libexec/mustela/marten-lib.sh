@@ -148,8 +148,6 @@ unpack_refused() { # TAR WHAT MSGFILE LAST: die with why layer-unpack
         die "$2: $entry: owner ${owner:-unknown}: not in $map_text" ;;
       *": mknod: Operation not permitted")
         die "$2: ${msg%: mknod: *}: a device node: a user namespace cannot make one" ;;
-      *": set opaque: Operation not permitted")
-        die "$2: ${msg%.wh..wh..opq: set opaque: *}: an opaque directory (.wh..wh..opq): a user's store cannot mark one (trusted.overlay.opaque needs root)" ;;
     esac
   fi
   [ -z "$msg" ] || printf 'layer-unpack: %s\n' "$msg" >&2
@@ -410,7 +408,8 @@ unpack_layer() { # BLOB DIFF_ID: make layers/HEX from BLOB, once
   sum_pid=$!
   # Digest and unpack in one read: the tar goes to both through tee.
   { decompress "$1" || echo decompress >>"$u.err"; } | tee "$u.fifo" |
-    { in_userns "$helpers/layer-unpack" "$u" 2>"$u.msg" || echo unpack >>"$u.err"; }
+    { in_userns "$helpers/layer-unpack" ${rootless:+--userxattr} "$u" 2>"$u.msg" ||
+      echo unpack >>"$u.err"; }
   wait "$sum_pid" || true
   if [ -e "$u.err" ]; then
     remove "$u"
@@ -520,9 +519,9 @@ layer_from_dir() { # DIR: pack DIR as a gzip layer into the store; set
   t=$work/layer.tar
   unmapped "$1"
   if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
-    in_userns "$helpers/layer-pack" --clamp-mtime "$SOURCE_DATE_EPOCH" "$1" >"$t"
+    in_userns "$helpers/layer-pack" ${rootless:+--userxattr} --clamp-mtime "$SOURCE_DATE_EPOCH" "$1" >"$t"
   else
-    in_userns "$helpers/layer-pack" "$1" >"$t"
+    in_userns "$helpers/layer-pack" ${rootless:+--userxattr} "$1" >"$t"
   fi || die "cannot pack $1"
   layer_diff=sha256:$(sha256 "$t")
   unpack_layer "$t" "$layer_diff"
