@@ -489,16 +489,20 @@ cgroup_file() {
 
 @test "minc: --cgroup-parent PATH: the cgroup goes below PATH (v2: from a busy cgroup)" {
   local p=/mustela-test-$$ f d
-  minc -r "$R" --cgroup-parent "$p" --pid-max 7 sleep 1 &
+  # the container runs until the test has looked (a gate file)
+  minc -r "$R" -b "$BATS_TEST_TMPDIR:/g" --cgroup-parent "$p" --pid-max 7 \
+    sh -c 'until [ -e /g/go ]; do sleep 0.05; done' &
   pid=$!
   f=''
   until [ -n "$f" ]; do
+    kill -0 "$pid"
     for d in "/sys/fs/cgroup$p/mustela-$pid" "/sys/fs/cgroup/pids$p/mustela-$pid"; do
       [ ! -e "$d/pids.max" ] || f=$d
     done
     sleep 0.05
   done
   assert_equal "$(cat "$f/pids.max")" 7
+  touch "$BATS_TEST_TMPDIR/go"
   wait "$pid"
   [ ! -e "$f" ]
   if [ -e /sys/fs/cgroup/cgroup.subtree_control ]; then
