@@ -7,6 +7,10 @@
  * ns-enter.c) once the namespace exists: as root into /proc/PID/uid_map
  * and gid_map, else through the set-uid newuidmap(1) and newgidmap(1).
  * --map-root as an unprivileged caller writes its one-line maps itself.
+ * When the maps give the namespace a root but leave the caller's own ids
+ * out (root mapping 0 to a range, as an OCI config does), the caller
+ * becomes that root (setresgid, setresuid 0), as runc's init does: an
+ * unmapped uid is nobody inside, whose next execve drops every capability.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -83,6 +87,15 @@ static void map_ids(pid_t pid, const char *kind, const struct idmap *m)
 		diex("%s: exited with status %d", args[0], st);
 }
 
+/* Whether map M gives an id inside to 0. */
+static int maps_zero(const struct idmap *m)
+{
+	for (int i = 0; i < m->n; i++)
+		if (m->r[i][0] == 0 && m->r[i][2] > 0)
+			return 1;
+	return 0;
+}
+
 /* A new user namespace and its id maps. --map-root is the one-line map
  * "0 our-id 1": an unprivileged process may write that itself once it has
  * denied setgroups(2); from root an outsider writes it (a process may map
@@ -123,4 +136,8 @@ void new_user(int map_root, struct idmap *uid, struct idmap *gid)
 	}
 	if (mapper)
 		let_go(mapper, go);
+	if (maps_zero(gid) && getgid() != 0 && setresgid(0, 0, 0) < 0)
+		die("setresgid 0 in the new user namespace");
+	if (maps_zero(uid) && getuid() != 0 && setresuid(0, 0, 0) < 0)
+		die("setresuid 0 in the new user namespace");
 }

@@ -561,14 +561,18 @@ static void new_fs(int root, const struct mnt *m, const char *path,
  * mount. v1: a tmpfs, one directory per hierarchy of /proc/self/cgroup
  * with a cgroup mount of its controllers (name=systemd as "systemd"), and
  * a symlink per controller of a shared hierarchy (cpu -> cpu,cpuacct), as
- * runc lays it out; ro applies to each, and to the tmpfs last. */
+ * runc lays it out; ro applies to each, and to the tmpfs last. Where the
+ * kernel refuses a new v1 mount (a user namespace without a cgroup
+ * namespace of its own), the host's directory of the caller's cgroup in
+ * that hierarchy is bound instead, as runc does. */
 static void cgroup_mount(int root, const struct mnt *m)
 {
 	unsigned long flags = m->flags & ~MS_RDONLY;
-	char line[512], dir[PATH_MAX], opts[300], *ctl, *end, *one;
+	char line[512], dir[PATH_MAX], opts[300], host[PATH_MAX], *ctl, *end;
+	char *one, *path;
 	struct statfs sf;
 	FILE *f;
-	int d;
+	int d, h;
 
 	if (statfs("/sys/fs/cgroup", &sf) == 0 &&
 	    sf.f_type == CGROUP2_SUPER_MAGIC) {
@@ -586,6 +590,8 @@ static void cgroup_mount(int root, const struct mnt *m)
 		if (!end || !strncmp(line, "0:", 2) || end == ctl + 1)
 			continue;
 		*end = '\0';
+		path = end + 1;
+		path[strcspn(path, "\n")] = '\0';
 		ctl++;
 		if (!strncmp(ctl, "name=", 5)) {
 			snprintf(opts, sizeof(opts), "none,%s", ctl);
@@ -596,7 +602,20 @@ static void cgroup_mount(int root, const struct mnt *m)
 		if (snprintf(dir, sizeof(dir), "%s/%s", m->dst, ctl) >=
 		    (int)sizeof(dir))
 			diex("mount cgroup on %s: path too long", m->dst);
-		new_fs(root, m, dir, "cgroup", m->flags, opts);
+		if (mount_fs_src(root, dir, "cgroup", "cgroup", m->flags,
+				 opts) < 0) {
+			if (errno != EPERM)
+				die("mount cgroup on %s", dir);
+			snprintf(host, sizeof(host), "/sys/fs/cgroup/%s%s", ctl,
+				 path);
+			h = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			d = in_root(root, dir, 'd', 0);
+			if (h < 0 || d < 0 || bind_fd(h, d, m->flags & MS_RDONLY ?
+						      MOUNT_ATTR_RDONLY : 0) < 0)
+				die("mount cgroup on %s: bind %s", dir, host);
+			close(h);
+			close(d);
+		}
 		if (!strchr(ctl, ','))
 			continue;
 		d = in_root(root, m->dst, 0, 0);

@@ -383,6 +383,17 @@ EOF
   assert_output "ns-enter: unshare net: Operation not permitted"
 }
 
+@test "ns-enter: root mapping 0 to a range (its own ids left out) becomes that root, capabilities kept" {
+  run -0 ns-enter --user --map-uid 0:200000:65536 --map-gid 0:200000:65536 -- \
+    sh -c 'id -u; id -g; grep ^CapEff /proc/self/status'
+  assert_line --index 0 0
+  assert_line --index 1 0
+  assert_line --index 2 --regexp $'^CapEff:\t0*1f+$'
+  # a map without 0 inside: the caller stays the unmapped nobody
+  run -0 ns-enter --user --map-uid 5:200000:1 --map-gid 5:200000:1 -- id -u
+  assert_output 65534
+}
+
 @test "ns-enter: --map-uid and --map-gid as nobody, through newuidmap and /etc/subuid" {
   # no subordinate ids yet: newuidmap refuses, and ns-enter says so
   run -125 as_nobody ns-enter --user --map-uid 0:65534:1 --map-uid 1:$SUB:1000 -- true

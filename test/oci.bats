@@ -27,6 +27,7 @@ teardown() {
     [ -e "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null || :
   done
   [ -d "$O" ] && timeout 60 "$TOP/bin/mustela-oci" --root "$O" delete --force "$ID" 2>/dev/null || :
+  [ -z "${U-}" ] || rm -rf "$U"
   container_teardown
 }
 
@@ -350,6 +351,26 @@ nothing_left() { # no state directory, no cgroup of the container, no
   assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
   run -125 "${OCI[@]}" --log-format yaml list
   assert_output 'mustela-oci: --log-format yaml: not text or json'
+}
+
+@test "oci: a user namespace (linux.uidMappings): its root is a range's id on the host, with the config's capabilities" {
+  edit '.linux.namespaces += [{type: "user"}] | .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] | .linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]'
+  args sh -c 'id -u; id -g; cat /proc/self/uid_map; grep ^CapEff /proc/self/status; ls /sys/fs/cgroup/pids/pids.max'
+  # a rootfs the range's root can reach (the tests' rootfs is below a
+  # directory of root's alone)
+  U=$(mktemp -d /tmp/mustela-oci-userns.XXXXXX)
+  chmod 755 "$U"
+  cp -a "$R" "$U/rootfs"
+  edit ".root.path = \"$U/rootfs\" | .mounts |= map(select(.destination != \"/tmp\"))"
+  run -0 --separate-stderr "${OCI[@]}" run --bundle "$T/b" "$ID"
+  assert_line --index 0 0
+  assert_line --index 1 0
+  assert_line --index 2 --regexp '^ +0 +200000 +65536$'
+  assert_line --index 3 --regexp $'^CapEff:\t0*[1-9a-f][0-9a-f]*$'
+  # the cgroup v1 hierarchies: the container's own directories, bound
+  # (no cgroup namespace: the kernel refuses a new v1 mount)
+  assert_line --index 4 /sys/fs/cgroup/pids/pids.max
+  nothing_left
 }
 
 @test "oci: spec writes a config.json that create takes; features is JSON" {
