@@ -269,21 +269,25 @@ as() { # USER COMMAND...
 
 # UID FILE: no live process of UID runs a file of $T or from FILE's mount
 # point, or the tests' sleep 3133N (zombies wait for init; other tests may run as nobody meanwhile),
-# FILE is not mounted in UID's state directory (waits up to 20 s: the
-# watcher polls every 0.1 s, on a loaded machine)
+# FILE is not mounted in UID's state directory, its runs' mount points
+# and the seccomp profiles minc compiled below them are gone (waits up to
+# 20 s: the watcher polls every 0.1 s, on a loaded machine)
 user_nothing_left() {
   local i id
   id=$(sed -n 's/^offset=[0-9]* id=\([0-9a-f]*\) .*/\1/p' "$2" | head -1)
   for i in $(seq 200); do
     if ! ps -o stat=,args= -u "$1" | grep -v '^Z' |
-      grep -q -F -e "$T/" -e "/polecat.$id/" -e 'sleep 3133' &&
-      ! grep -q " /tmp/mustela-$1/polecat\.$id " /proc/self/mountinfo; then
+      grep -q -F -e "$T/" -e "/polecat.$id." -e 'sleep 3133' &&
+      ! grep -q " /tmp/mustela-$1/polecat\.$id\." /proc/self/mountinfo &&
+      ! compgen -G "/tmp/mustela-$1/polecat.$id.*" >/dev/null &&
+      ! compgen -G "/tmp/mustela-$1/seccomp/*%polecat.$id.*" >/dev/null; then
       return 0
     fi
     sleep 0.1
   done
   ps -o pid,stat,args -u "$1"
   grep " /tmp/mustela-$1/" /proc/self/mountinfo
+  ls -A "/tmp/mustela-$1" "/tmp/mustela-$1/seccomp"
   return 1
 }
 
