@@ -36,16 +36,6 @@ in_h() { # CMD...: run CMD in the test's "host" namespace
   nsenter --net="/run/netns/$H" "$@"
 }
 
-wait_for() { # CMD...: retry CMD for up to 10 s
-  local i
-  for i in $(seq 100); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  echo "wait_for: gave up: $*" >&2
-  return 1
-}
-
 start() { # OUT MINC-ARGS...: start minc in H in the background; sets netid
   local out=$1
   shift

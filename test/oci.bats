@@ -57,12 +57,6 @@ status_is() { # STATUS: the state's status
   assert_equal "$(jq -r .status <<<"$output")" "$1"
 }
 
-wait_for() { # FILE: wait up to 20 s for FILE
-  local _
-  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.1; done
-  return 1
-}
-
 nothing_left() { # no state directory, no cgroup of the container, no
   # file of minc's for its host name
   assert_not_exist "$O/$ID"
@@ -104,7 +98,7 @@ nothing_left() { # no state directory, no cgroup of the container, no
   assert_not_exist "$T/out/ran"
   assert [ "$(readlink /proc/"$pid"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
   run -0 "${OCI[@]}" start "$ID"
-  wait_for "$T/out/ran"
+  wait_for test -e "$T/out/ran"
   # its pid 1, the program itself
   assert_equal "$(cat "$T/out/ran")" 1
   status_is running
@@ -153,7 +147,7 @@ nothing_left() { # no state directory, no cgroup of the container, no
     echo $$ >/tmp/ready; while :; do sleep 0.1; done'
   run -0 create "$ID"
   run -0 "${OCI[@]}" start "$ID"
-  wait_for "$T/out/ready"
+  wait_for test -e "$T/out/ready"
   local s n=0
   for s in USR1 SIGUSR2 sighup 15; do
     run -0 "${OCI[@]}" kill "$ID" "$s"
@@ -278,7 +272,7 @@ nothing_left() { # no state directory, no cgroup of the container, no
   edit ".hooks = {\"prestart\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo \$\$ >$T/out/hook.pid; exec sleep 1000\"]}]}"
   "$TOP/bin/mustela-oci" --root "$O" create --bundle "$T/b" "$ID" </dev/null >/dev/null 2>&1 &
   local create=$!
-  wait_for "$T/out/hook.pid"
+  wait_for test -e "$T/out/hook.pid"
   assert_exist "$O/$ID"
   kill -9 "$create"
   wait "$create" || :
@@ -320,7 +314,7 @@ nothing_left() { # no state directory, no cgroup of the container, no
   assert_equal "$(cat /sys/fs/cgroup/memory/mustela-oci-"$ID"/memory.limit_in_bytes)" 67108864
   assert_equal "$(cat /sys/fs/cgroup/pids/mustela-oci-"$ID"/pids.max)" 20
   run -0 "${OCI[@]}" start "$ID"
-  wait_for "$T/out/mkdir"
+  wait_for test -e "$T/out/mkdir"
   assert_equal "$(cat "$T/out/mkdir")" 1
   # the sets as given: kill (5) alone inheritable and ambient (in both);
   # audit_write (29), kill, net_bind_service (10) permitted and bounding;

@@ -46,3 +46,15 @@ container_setup() {
 container_teardown() {
   rm -rf "$T"
 }
+
+# wait_for CMD...: retry CMD every 0.1 s for up to 20 s (a loaded machine);
+# say what was given up on
+wait_for() { # CMD...: retry CMD for up to 20 s
+  local _
+  for _ in $(seq 200); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  echo "wait_for: gave up: $*" >&2
+  return 1
+}

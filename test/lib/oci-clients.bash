@@ -123,16 +123,6 @@ oci_image() {
   rm -rf "$dir/marten"
 }
 
-wait_for() { # CMD...: retry CMD for up to 20 s
-  local _
-  for _ in $(seq 200); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  echo "wait_for: gave up: $*" >&2
-  return 1
-}
-
 # The runtime's own checks: it must exist to be tested (a test of a
 # runtime that is not there fails, it does not skip).
 oci_need_runtime() {
