@@ -142,6 +142,17 @@ int parse_ulong(const char *s, unsigned long *out)
 	return (errno || *end) ? -1 : 0;
 }
 
+/* A descriptor number given for option opt: 0 to INT_MAX, or exit 125
+ * saying "OPT VALUE: not a descriptor". */
+int parse_fd(const char *opt, const char *s)
+{
+	unsigned long n;
+
+	if (parse_ulong(s, &n) < 0 || n > INT_MAX)
+		diex("%s %s: not a descriptor", opt, s);
+	return (int)n;
+}
+
 /* A byte count with an optional K, M, G or T suffix (powers of 1024). */
 int parse_size(const char *s, unsigned long long *out)
 {

@@ -46,6 +46,7 @@ char **prog_argv(int argc, char **argv, int optind, const char *synopsis);
 
 int parse_ulong(const char *s, unsigned long *out);
 int parse_size(const char *s, unsigned long long *out);
+int parse_fd(const char *opt, const char *s);
 
 /* Capabilities by name ("chown", "CAP_KILL", any case): the number, or -1;
  * and the name of a number ("cap_chown"), or NULL if unknown. */

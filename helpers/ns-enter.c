@@ -276,9 +276,7 @@ int main(int argc, char **argv)
 		case DOMAINNAME: domainname = optarg; break;
 		case DETACH: detach = 1; break;
 		case KEEP_FD:
-			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
-				diex("keep-fd %s: not a descriptor", optarg);
-			kept[nkept++] = (int)n;
+			kept[nkept++] = parse_fd("keep-fd", optarg);
 			break;
 		case 'h': help(SYNOPSIS, OPTIONS);
 		case '?': bad_option(argv, SYNOPSIS);

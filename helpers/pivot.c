@@ -965,7 +965,6 @@ int main(int argc, char **argv)
 	int proc = 0, dev = 0, nodev = 0, sys = 0, tmp = 0, rdonly = 0;
 	int host = 0;
 	struct statx stx;
-	unsigned long n;
 
 	progname = "pivot";
 	binds = calloc(7 * (size_t)argc, sizeof(*binds));
@@ -997,10 +996,8 @@ int main(int argc, char **argv)
 		case WORKDIR: workdir = optarg; break;
 		case EXEC_FROM_HOST: host = 1; break;
 		case KEEP_FD:
-			if (parse_ulong(optarg, &n) < 0 || n > INT_MAX)
-				diex("keep-fd %s: not a descriptor", optarg);
-			if (fcntl((int)n, F_SETFD, 0) < 0)
-				die("keep-fd %lu", n);
+			if (fcntl(parse_fd("keep-fd", optarg), F_SETFD, 0) < 0)
+				die("keep-fd %s", optarg);
 			break;
 		case MOUNT: mounts[nmounts++] = optarg; break;
 		case MKNOD: nodes[nnodes++] = optarg; break;

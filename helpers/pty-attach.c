@@ -68,16 +68,6 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-/* A descriptor number given for option opt. */
-static int fd_number(const char *opt, const char *s)
-{
-	unsigned long n;
-
-	if (parse_ulong(s, &n) < 0 || n > INT_MAX)
-		diex("%s %s: not a descriptor", opt, s);
-	return (int)n;
-}
-
 /* "COLSxROWS", each 1 to 65535. */
 static void parse_winsize(const char *s, struct winsize *ws)
 {
@@ -278,8 +268,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case CONNECT: path = optarg; break;
-		case FD: fd = fd_number("fd", optarg); break;
-		case SOCKET_FD: sock = fd_number("socket-fd", optarg); break;
+		case FD: fd = parse_fd("fd", optarg); break;
+		case SOCKET_FD: sock = parse_fd("socket-fd", optarg); break;
 		case SIZE: parse_winsize(optarg, &ws); sized = 1; break;
 		case CONSOLE: console = 1; break;
 		case 'h': help(SYNOPSIS, OPTIONS);

@@ -43,13 +43,11 @@
 /* A descriptor number given for option opt, and open. */
 static int open_fd(const char *opt, const char *s)
 {
-	unsigned long n;
+	int n = parse_fd(opt, s);
 
-	if (parse_ulong(s, &n) < 0 || n > INT_MAX)
-		diex("%s %s: not a descriptor", opt, s);
-	if (fcntl((int)n, F_GETFD) < 0)
+	if (fcntl(n, F_GETFD) < 0)
 		die("%s %s", opt, s);
-	return (int)n;
+	return n;
 }
 
 /* Wait until fd is readable: a descriptor in non-blocking mode (a shell's
