@@ -21,10 +21,7 @@ IMG=localhost/mustela-busybox:oci
 
 setup_file() {
   need_root
-  local t
-  for t in containerd ctr containerd-shim-runc-v2 script; do
-    command -v "$t" >/dev/null || skip "needs $t (test/lib/install-deps)"
-  done
+  need_cmds containerd ctr containerd-shim-runc-v2 script
   C=$(mktemp -d)
   export C
   # the containerd namespace, hence the cgroup parent of its containers

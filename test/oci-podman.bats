@@ -24,10 +24,7 @@ IMG=localhost/mustela-busybox:oci
 
 setup_file() {
   need_root
-  local t
-  for t in podman conmon /usr/lib/cni/bridge /usr/lib/cni/portmap iptables-save curl jq; do
-    command -v "$t" >/dev/null || skip "needs $t (test/lib/install-deps)"
-  done
+  need_cmds podman conmon /usr/lib/cni/bridge /usr/lib/cni/portmap iptables-save curl jq
   P=$(mktemp -d)
   export P
   # the cgroup parent of every container of this file (and of conmon)

@@ -35,6 +35,15 @@ need_root() {
   [ "$(id -u)" = 0 ] || skip "needs root"
 }
 
+# need_cmds CMD...: skip unless every CMD is installed (a package of
+# test/lib/install-deps, which make check runs first)
+need_cmds() {
+  local c
+  for c; do
+    command -v "$c" >/dev/null || skip "needs $c (test/lib/install-deps)"
+  done
+}
+
 # The set-up of a file that runs containers: root, the shared rootfs in R,
 # a scratch directory T (container_teardown removes it).
 container_setup() {
