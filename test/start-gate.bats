@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # start-gate: a chain parked before its program until a byte arrives on a
-# descriptor (runc's exec.fifo); --ready-fd says it reached the gate; end
-# of file cancels
+# descriptor (runc's exec.fifo); --ready-fd says it reached the gate (the
+# time, one line); end of file cancels; the limits, working directory and
+# environment set first, also with no gate (mustela-oci exec)
 
 load 'lib/common'
 
-SYN='start-gate: usage: start-gate --wait-fd N [--ready-fd M] [--] prog [args...]'
+SYN='start-gate: usage: start-gate [--wait-fd N [--ready-fd M]] [--clear-env] [--env NAME=VALUE]... [--rlimit TYPE=SOFT:HARD]... [--chdir DIR] [--] prog [args...]'
 
 setup() {
   T=$(mktemp -d)
@@ -24,14 +25,20 @@ teardown() {
   assert_line --index 0 "$SYN"
   assert_line --regexp '^  --wait-fd N +wait'
   assert_line --regexp '^  --ready-fd M +first'
+  assert_line --regexp '^  --clear-env +start'
+  assert_line --regexp '^  --env NAME=VALUE +set'
+  assert_line '  --rlimit TYPE=SOFT:HARD'
+  assert_line --regexp '^  --chdir DIR +change'
   assert_line --regexp '^  -h, --help '
   [ -z "$stderr" ]
   run -0 start-gate --help
   assert_line --index 0 "$SYN"
 }
 
-@test "start-gate: usage errors, 125: no program, unknown option, no --wait-fd" {
+@test "start-gate: usage errors, 125: no program, unknown option, --ready-fd alone" {
   run -125 start-gate --wait-fd 0
+  assert_output "$SYN"
+  run -125 start-gate --clear-env
   assert_output "$SYN"
   run -125 start-gate --wait-fd 0 --
   assert_output "$SYN"
@@ -42,8 +49,15 @@ teardown() {
   assert_line --index 0 'start-gate: unknown option: -w'
   run -125 start-gate --wait-fd
   assert_line --index 0 'start-gate: option needs an argument: --wait-fd'
-  run -125 start-gate -- true
-  assert_output 'start-gate: --wait-fd is required'
+  run -125 start-gate --ready-fd 1 -- touch "$T/ran"
+  assert_output 'start-gate: --ready-fd needs --wait-fd (no gate to be ready at)'
+  run -125 start-gate --env
+  assert_line --index 0 'start-gate: option needs an argument: --env'
+  run -125 start-gate --rlimit
+  assert_line --index 0 'start-gate: option needs an argument: --rlimit'
+  run -125 start-gate --chdir
+  assert_line --index 0 'start-gate: option needs an argument: --chdir'
+  assert_not_exist "$T/ran"
 }
 
 @test "start-gate: bad descriptors are errors naming them, 125, and prog never runs" {
@@ -101,10 +115,11 @@ teardown() {
   start-gate --wait-fd 5 --ready-fd 6 -- \
     sh -c 'ls /proc/self/fd >"$0"; date +%s%N >>"$0"' "$T/out" 5<&5 6>&6 3>&- &
   PIDS+=("$!")
-  local pid=$! byte
-  # the gate says it is ready, then waits: prog has not run
-  read -r -n 1 -u 6 byte
-  assert_equal "$byte" r
+  local pid=$! line
+  # the gate says it is ready (the time, one line), then waits: prog has
+  # not run
+  read -r -u 6 line
+  assert_regex "$line" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$'
   sleep 0.3
   assert_not_exist "$T/out"
   run -0 ps -o stat= -p "$pid"
@@ -173,9 +188,9 @@ sys.exit(p.wait())'
     sh -c 'echo "$$ $(grep CapEff /proc/self/status)" >/proc/1/fd/1' \
     4<"$TOP/helpers/start-gate" 5<&5 6>&6 >"$T/out"
   PIDS+=("$(cat "$T/pid")")
-  local byte
-  read -r -n 1 -u 6 byte
-  assert_equal "$byte" r
+  local line
+  read -r -u 6 line
+  assert_regex "$line" '^20[0-9-]+T[0-9:]+\.[0-9]{9}Z$'
   # parked: pid 1 of the container is start-gate itself, unprivileged
   run -0 cat "/proc/$(cat "$T/pid")/status"
   assert_line --regexp '^CapEff:	0000000000000020$'
@@ -225,4 +240,126 @@ sys.exit(p.wait())'
   # the upper layer was a tmpfs of that namespace: nothing on disk either
   run -0 ls -A "$T/root"
   assert_output ''
+}
+
+@test "start-gate: the ready line is the time the gate was reached, as date -u prints it" {
+  mkfifo "$T/fifo" "$T/ready"
+  exec 5<>"$T/fifo" 6<>"$T/ready"
+  local before after line
+  before=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  start-gate --wait-fd 5 --ready-fd 6 -- true 5<&5 6>&6 &
+  PIDS+=("$!")
+  read -r -u 6 line
+  after=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  # RFC 3339 strings of one format compare as times
+  [[ ! "$line" < "$before" ]]
+  [[ ! "$line" > "$after" ]]
+  # one line, nothing more
+  printf x >&5
+  wait "$!"
+  run -124 timeout 0.3 head -c 1 <&6
+  exec 5>&- 6>&-
+}
+
+@test "start-gate: no gate: --clear-env and --env make exactly the program's environment" {
+  local sg
+  sg=$(command -v start-gate)
+  run -0 env -i A=1 B=2 "$sg" --clear-env --env C=3 -- /usr/bin/env
+  assert_output 'C=3'
+  # without --clear-env: added, and a later one of a name wins
+  run -0 env -i A=1 B=2 "$sg" --env A=x --env C=3 --env C=4 -- /usr/bin/env
+  assert_output $'A=x\nB=2\nC=4'
+  # a value holding a newline, an empty value, an = in a value
+  run -0 start-gate --clear-env --env $'M=line 1\nline 2' --env E= --env 'Q=a=b' \
+    -- /usr/bin/env
+  assert_output $'M=line 1\nline 2\nE=\nQ=a=b'
+  # the program is looked up on the new PATH
+  mkdir "$T/bin"
+  printf '#!/bin/sh\necho mine\n' >"$T/bin/prog"
+  chmod +x "$T/bin/prog"
+  run -0 start-gate --clear-env --env "PATH=$T/bin" -- prog
+  assert_output 'mine'
+}
+
+@test "start-gate: bad --env words are refused, 125, and prog never runs" {
+  run -125 start-gate --env NOEQUALS -- touch "$T/ran"
+  assert_output 'start-gate: env NOEQUALS: not NAME=VALUE'
+  run -125 start-gate --env =value -- touch "$T/ran"
+  assert_output 'start-gate: env =value: not NAME=VALUE'
+  run -125 start-gate --env '' -- touch "$T/ran"
+  assert_output 'start-gate: env : not NAME=VALUE'
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: --rlimit sets soft and hard limits, seen in /proc/self/limits" {
+  run -0 start-gate --rlimit nofile=64:128 --rlimit RLIMIT_CORE=0:unlimited \
+    --rlimit Msgqueue=1000:2000 -- cat /proc/self/limits
+  assert_line --regexp '^Max open files +64 +128 +files'
+  assert_line --regexp '^Max core file size +0 +unlimited +bytes'
+  assert_line --regexp '^Max msgqueue size +1000 +2000 +bytes'
+  # the last of one type wins
+  run -0 start-gate --rlimit nofile=64:128 --rlimit nofile=32:64 -- cat /proc/self/limits
+  assert_line --regexp '^Max open files +32 +64 +files'
+}
+
+@test "start-gate: bad --rlimit words are refused, 125, and prog never runs" {
+  run -125 start-gate --rlimit nofile -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile: not TYPE=SOFT:HARD'
+  run -125 start-gate --rlimit nofile=10 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=10: not TYPE=SOFT:HARD'
+  run -125 start-gate --rlimit files=1:2 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit files=1:2: unknown type files'
+  run -125 start-gate --rlimit =1:2 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit =1:2: unknown type '
+  run -125 start-gate --rlimit nofile=x:2 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=x:2: a limit is not a number or unlimited'
+  run -125 start-gate --rlimit nofile=-1:2 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=-1:2: a limit is not a number or unlimited'
+  run -125 start-gate --rlimit nofile=1: -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=1:: a limit is not a number or unlimited'
+  run -125 start-gate --rlimit nofile=99999999999999999999:unlimited -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=99999999999999999999:unlimited: a limit is not a number or unlimited'
+  run -125 start-gate --rlimit nofile=20:10 -- touch "$T/ran"
+  assert_output 'start-gate: rlimit nofile=20:10: the soft limit is above the hard one'
+  # the kernel's refusal: a hard limit raised without CAP_SYS_RESOURCE
+  local hard
+  hard=$(ulimit -Hn)
+  run -125 setpriv --reuid=65534 --regid=65534 --clear-groups \
+    start-gate --rlimit "nofile=10:$((hard + 1))" -- touch "$T/ran"
+  assert_output "start-gate: rlimit nofile=10:$((hard + 1)): Operation not permitted"
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: --chdir, and its failure names the directory, 125" {
+  mkdir "$T/d"
+  run -0 start-gate --chdir "$T/d" -- /bin/pwd
+  assert_output "$T/d"
+  run -125 start-gate --chdir "$T/none" -- touch "$T/ran"
+  assert_output "start-gate: chdir $T/none: No such file or directory"
+  : >"$T/file"
+  run -125 start-gate --chdir "$T/file" -- touch "$T/ran"
+  assert_output "start-gate: chdir $T/file: Not a directory"
+  assert_not_exist "$T/ran"
+}
+
+@test "start-gate: the steps come before the ready line: a failing one is no container at its gate" {
+  mkfifo "$T/fifo" "$T/ready"
+  exec 5<>"$T/fifo" 6<>"$T/ready"
+  # the failure ends it before the ready line: the reader sees none
+  run -125 start-gate --wait-fd 5 --ready-fd 6 --chdir "$T/none" -- touch "$T/ran" 5<&5 6>&6
+  assert_output "start-gate: chdir $T/none: No such file or directory"
+  run -124 timeout 0.3 head -c 1 <&6
+  # and the steps have happened when the line comes: the parked process
+  # has its limits and directory already
+  start-gate --wait-fd 5 --ready-fd 6 --rlimit nofile=50:60 --chdir "$T" \
+    --clear-env --env X=1 -- true 5<&5 6>&6 &
+  local pid=$! line
+  PIDS+=("$pid")
+  read -r -u 6 line
+  run -0 grep '^Max open files' "/proc/$pid/limits"
+  assert_output --regexp 'files +50 +60 +files'
+  assert_equal "$(readlink "/proc/$pid/cwd")" "$T"
+  printf x >&5
+  wait "$pid"
+  exec 5>&- 6>&-
 }
