@@ -26,7 +26,8 @@
 
 oci_version=0.1
 # the record separator: a newline inside an argument, from oci-config
-RS=$(printf '\036')
+# (the byte itself, 0x1e: no process made to print it)
+RS=''
 oci_spec=1.0.2
 
 oci_log_line() { # LEVEL MESSAGE: add MESSAGE to the --log file
@@ -205,18 +206,26 @@ send_signal() { # NUMBER PID: send signal NUMBER to PID
 }
 
 state_json() { # ID: print the runtime-spec state of container ID
+  state_of "$1"
+  printf '%s\n' "$st"
+}
+
+state_of() { # ID: set st to the runtime-spec state of container ID (one
+  # line, builtins only)
   status_of "$1"
   read -r bundle <"$oci_dir/bundle" || bundle=''
   created=''
   [ ! -e "$oci_dir/created" ] || read -r created <"$oci_dir/created"
   annotations={}
   [ ! -e "$oci_dir/annotations" ] || read -r annotations <"$oci_dir/annotations"
+  rootfs=''
+  if [ -e "$oci_dir/rootfs" ] && read -r r <"$oci_dir/rootfs"; then
+    json_string "$r"
+    rootfs=$json
+  fi
   json_string "$bundle"
   [ "$status" != creating ] || status=stopped
-  printf '{"ociVersion":"%s","id":"%s","status":"%s","pid":%s,"bundle":%s,"rootfs":%s,"created":"%s","owner":"","annotations":%s}\n' \
-    "$oci_spec" "$1" "$status" "$pid" "$json" "$(
-      [ ! -e "$oci_dir/rootfs" ] || { read -r r <"$oci_dir/rootfs" && json_string "$r" && printf '%s' "$json"; }
-    )" "$created" "$annotations"
+  st="{\"ociVersion\":\"$oci_spec\",\"id\":\"$1\",\"status\":\"$status\",\"pid\":$pid,\"bundle\":$json,\"rootfs\":$rootfs,\"created\":\"$created\",\"owner\":\"\",\"annotations\":$annotations}"
 }
 
 run_hooks() { # KIND STATE [PID]: run the config's KIND hooks in order, the
