@@ -3,15 +3,17 @@
  * usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]
  *        [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]
  *        [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]
- *        [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]
- *        [--domainname NAME]
+ *        [--keep TYPE:FILE]... [--mount-proc] [--propagation MODE]
+ *        [--hostname NAME] [--domainname NAME]
  *        [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]
  *        [--init] [--kill-with-parent] [--detach] [--pidfile FILE]
  *        [--] prog [args...]
  *
  * Changes: the type flags alone create those namespaces (unshare(2)): user
  * first, so that it owns the others, then mount (made recursively private:
- * nothing propagates back to the host), uts (named by --hostname and
+ * nothing propagates back to the host; --propagation slave keeps the
+ * host's mounts coming, unchanged leaves it as unshare(1) does), uts
+ * (named by --hostname and
  * --domainname), ipc, net
  * (only lo, brought up), cgroup, pid and time. With --target PID they join
  * PID's namespaces instead (setns(2)): all of them as nsenter -a, or only the
@@ -90,14 +92,16 @@
 #define SYNOPSIS "ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]]" \
 	" [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]]" \
 	" [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE]" \
-	" [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME]" \
-	" [--domainname NAME]" \
+	" [--keep TYPE:FILE]... [--mount-proc] [--propagation MODE]" \
+	" [--hostname NAME] [--domainname NAME]" \
 	" [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...]" \
 	" [--init] [--kill-with-parent] [--detach] [--pidfile FILE]" \
 	" [--] prog [args...]"
 #define OPTIONS \
 	"  --pid             new pid namespace (forks: the child is its pid 1)\n" \
 	"  --mount           new mount namespace, made recursively private\n" \
+	"  --propagation MODE  of the new mount namespace: private (default),\n" \
+	"                    slave, shared or unchanged (as unshare(1))\n" \
 	"  --uts             new uts namespace (host name)\n" \
 	"  --ipc             new ipc namespace\n" \
 	"  --net             new network namespace (only lo, up)\n" \
@@ -160,7 +164,7 @@ void let_go(pid_t pid, int go)
 }
 
 /* New namespaces other than user, one call each so an error names it. */
-static void new_others(int types, const char *hostname,
+static void new_others(int types, unsigned long prop, const char *hostname,
 		       const char *domainname)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };
@@ -169,10 +173,11 @@ static void new_others(int types, const char *hostname,
 	for (int i = 1; i < NNS; i++)
 		if ((types & ns[i].type) && unshare(ns[i].type) < 0)
 			die("unshare %s", ns[i].name);
-	/* Mount propagation: our mounts must not reach the host's tree. */
-	if ((types & CLONE_NEWNS) &&
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die("make / private");
+	/* Mount propagation: our mounts must not reach the host's tree
+	 * (private, slave), unless asked (shared, unchanged). */
+	if ((types & CLONE_NEWNS) && prop &&
+	    mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
+		die("propagation of /");
 	/* The host name, private to the new uts namespace. */
 	if (hostname && sethostname(hostname, strlen(hostname)) < 0)
 		die("sethostname %s", hostname);
@@ -197,7 +202,7 @@ int main(int argc, char **argv)
 	 * order of ns[]. */
 	enum { USER = 256, CGROUP, IPC, UTS, NET, PID, MOUNT, TIME, TARGET,
 	       NETNS, KEEP, MOUNT_PROC, HOSTNAME, MAP_ROOT, MAP_UID, MAP_GID,
-	       INIT, KILL, PIDFILE, KEEP_FD, DOMAINNAME, DETACH };
+	       INIT, KILL, PIDFILE, KEEP_FD, DOMAINNAME, DETACH, PROPAGATION };
 	static const struct option longopts[] = {
 		{ "pid", optional_argument, NULL, PID },
 		{ "mount", optional_argument, NULL, MOUNT },
@@ -221,6 +226,7 @@ int main(int argc, char **argv)
 		{ "keep-fd", required_argument, NULL, KEEP_FD },
 		{ "domainname", required_argument, NULL, DOMAINNAME },
 		{ "detach", no_argument, NULL, DETACH },
+		{ "propagation", required_argument, NULL, PROPAGATION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,7 +237,8 @@ int main(int argc, char **argv)
 	struct idmap uid = { .n = 0 }, gid = { .n = 0 };
 	int c, i, types = 0, joined = 0, map_root = 0, init = 0, mount_proc = 0;
 	int kill_parent = 0, fork_pid, keeps = 0, go = -1, pfd = -1;
-	int detach = 0;
+	int detach = 0, prop_given = 0;
+	unsigned long prop = MS_PRIVATE;
 	int fd[NNS], sync[2] = { -1, -1 }, *kept, nkept = 0;
 	sigset_t relayed, saved;
 	unsigned long n;
@@ -275,6 +282,20 @@ int main(int argc, char **argv)
 		case PIDFILE: pidfile = optarg; break;
 		case DOMAINNAME: domainname = optarg; break;
 		case DETACH: detach = 1; break;
+		case PROPAGATION:
+			prop_given = 1;
+			if (!strcmp(optarg, "private"))
+				prop = MS_PRIVATE;
+			else if (!strcmp(optarg, "slave"))
+				prop = MS_SLAVE;
+			else if (!strcmp(optarg, "shared"))
+				prop = MS_SHARED;
+			else if (!strcmp(optarg, "unchanged"))
+				prop = 0;
+			else
+				diex("propagation %s: not private, slave, shared"
+				     " or unchanged", optarg);
+			break;
 		case KEEP_FD:
 			kept[nkept++] = parse_fd("keep-fd", optarg);
 			break;
@@ -289,6 +310,11 @@ int main(int argc, char **argv)
 		     "--mount=FILE and --target");
 	if (mount_proc)
 		types |= CLONE_NEWNS;
+	if (prop_given && (target || !(types & CLONE_NEWNS)))
+		diex("--propagation needs a new mount namespace (--mount)");
+	if (mount_proc && prop != MS_PRIVATE && prop != MS_SLAVE)
+		diex("--mount-proc needs --propagation private or slave (its"
+		     " /proc would reach the host's)");
 	if (hostname && (target || !(types & CLONE_NEWUTS)))
 		diex("--hostname needs a new uts namespace (--uts)");
 	if (domainname && (target || !(types & CLONE_NEWUTS)))
@@ -365,7 +391,7 @@ int main(int argc, char **argv)
 			become_root(file[0]);
 		if (types & CLONE_NEWUSER)
 			new_user(map_root, &uid, &gid);
-		new_others(types, hostname, domainname);
+		new_others(types, prop, hostname, domainname);
 	}
 	/* 4. Fork: only children enter a new pid or time namespace; a joined
 	 * time namespace applies at once (see time_namespaces(7)). The parent

@@ -99,7 +99,7 @@ trapped() { # SIG WHO ARGS...
 
 @test "ns-enter: -h prints the usage on stdout, exit 0" {
   run -0 --separate-stderr ns-enter -h
-  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--hostname NAME] [--domainname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--detach] [--pidfile FILE] [--] prog [args...]'
+  assert_line --index 0 'ns-enter: usage: ns-enter [--pid[=FILE]] [--mount[=FILE]] [--uts[=FILE]] [--ipc[=FILE]] [--net[=FILE]] [--cgroup[=FILE]] [--time[=FILE]] [--user[=FILE]] [--target PID [--keep-fd N]...] [--netns FILE] [--keep TYPE:FILE]... [--mount-proc] [--propagation MODE] [--hostname NAME] [--domainname NAME] [--map-root | [--map-uid IN:OUT:N]... [--map-gid IN:OUT:N]...] [--init] [--kill-with-parent] [--detach] [--pidfile FILE] [--] prog [args...]'
   [ -z "$stderr" ]
   run -0 ns-enter --help
   assert_output --partial 'ns-enter: usage: ns-enter [--pid'
@@ -710,6 +710,43 @@ FDS='for n in 3 5 12; do [ -e /proc/self/fd/$n ] && echo "open $n" || echo "clos
   run -0 ls -A "$T/s"
   assert_output ''
   run -1 grep -F "$T/s/" /proc/self/mountinfo
+}
+
+@test "ns-enter: --propagation: slave receives the caller's later mounts, shared both ways, private (default) neither" {
+  local d=$T/d m pid opt
+  mkdir "$d"
+  mount -t tmpfs prop "$d"
+  mount --make-shared "$d"
+  mkdir "$d/x" "$d/y"
+  for m in default slave private shared unchanged; do
+    rm -f "$d/ready" "$d/go"
+    # ready once in its namespace; then it mounts on y, and looks at x
+    # (teardown unmounts what is left under $T)
+    opt=()
+    [ "$m" = default ] || opt=(--propagation "$m")
+    ns-enter --mount "${opt[@]}" -- sh -c 'touch "$0/ready"
+until [ -e "$0/go" ]; do sleep 0.1; done
+mount -t tmpfs inside "$0/y"
+grep -q " $0/x " /proc/self/mountinfo && echo seen || echo not' "$d" >"$T/$m" &
+    pid=$!
+    wait_for test -e "$d/ready"
+    mount -t tmpfs host "$d/x"
+    touch "$d/go"
+    wait "$pid"
+    umount "$d/x"
+    if grep -q " $d/y " /proc/self/mountinfo; then
+      echo back >>"$T/$m"
+      umount "$d/y"
+    fi
+  done
+  run -0 cat "$T/default" "$T/private" "$T/slave" "$T/shared" "$T/unchanged"
+  assert_output $'not\nnot\nseen\nseen\nback\nseen\nback'
+  run -125 ns-enter --mount --propagation sideways -- true
+  assert_output 'ns-enter: propagation sideways: not private, slave, shared or unchanged'
+  run -125 ns-enter --uts --propagation slave -- true
+  assert_output 'ns-enter: --propagation needs a new mount namespace (--mount)'
+  run -125 ns-enter --mount-proc --propagation shared -- true
+  assert_output "ns-enter: --mount-proc needs --propagation private or slave (its /proc would reach the host's)"
 }
 
 @test "ns-enter: --mount-proc: ps sees only the new pid namespace" {
