@@ -2,9 +2,10 @@
  *
  * usage: pivot [options] NEWROOT [--] prog [args...]
  *
- * Changes: makes every mount of the current mount namespace private, mounts
- * the requested pseudo-filesystems (--proc --dev --sys --tmp), binds, masks
- * and read-only paths inside NEWROOT, then pivot_root(2)s into it and
+ * Changes: makes every mount of the current mount namespace private (or
+ * as --root-propagation says), mounts the requested pseudo-filesystems
+ * (--proc --dev --sys --tmp), binds, masks and read-only paths inside
+ * NEWROOT, then pivot_root(2)s into it and
  * detaches the old root: the host's mounts are gone from the namespace.
  * Paths inside NEWROOT are resolved with openat2(RESOLVE_IN_ROOT), so a
  * symlink in the image can never send a mount outside it. Descriptors above
@@ -21,7 +22,9 @@
  * --mknod makes device nodes (binds the host's where mknod(2) is not
  * permitted), --sysctl writes the namespaced sysctls to the new /proc/sys
  * (only in namespaces that are not the caller's ancestors'), and
- * --root-propagation sets the new root's propagation after the switch.
+ * --root-propagation MODE sets the namespace's and the new root's
+ * propagation as runc does (rslave: the host's later mounts arrive),
+ * instead of making every mount private.
  * prog is looked up in the new root; with --exec-from-host it is opened on
  * the host before the switch and executed through that descriptor
  * (execveat(2)).
@@ -523,6 +526,7 @@ static void bind_mount(int root, const struct mnt *m)
 {
 	struct mount_attr ma = { .attr_set = m->set, .attr_clr = m->clr };
 	unsigned int rec = m->bind == 2 ? AT_RECURSIVE : 0;
+	char sp[32], dp[32];
 	struct stat st;
 	int s, d, tree;
 
@@ -532,6 +536,25 @@ static void bind_mount(int root, const struct mnt *m)
 	d = in_root(root, m->dst, S_ISDIR(st.st_mode) ? 'd' : 'f', 0);
 	if (d < 0)
 		die("mount bind %s on %s", m->src, m->dst);
+	/* shared, rshared: mount(2)'s bind, a peer of a shared SOURCE (a
+	 * detached copy is its slave), its flags set once it is there
+	 * (nothing runs in the root yet, and DEST's mount propagates
+	 * nowhere: see holder_private) */
+	if (m->prop & MS_SHARED) {
+		snprintf(sp, sizeof(sp), "/proc/self/fd/%d", s);
+		snprintf(dp, sizeof(dp), "/proc/self/fd/%d", d);
+		if (mount(sp, dp, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+			die("mount bind %s on %s", m->src, m->dst);
+		close(d);
+		d = in_root(root, m->dst, 0, 0);
+		if (d < 0 || ((ma.attr_set || ma.attr_clr) &&
+			      syscall(SYS_mount_setattr, d, "", AT_EMPTY_PATH |
+				      rec, &ma, sizeof(ma)) < 0))
+			die("mount bind %s on %s", m->src, m->dst);
+		close(d);
+		close(s);
+		return;
+	}
 	/* A copy of the tree (one mount, or all with rbind), detached;
 	 * its flags; then attached on DEST. */
 	tree = (int)syscall(SYS_open_tree, s, "", OPEN_TREE_CLONE |
@@ -906,6 +929,68 @@ static void write_sysctl(int root, const char *spec)
 	free(copy);
 }
 
+/* Whether mount id's line of /proc/self/mountinfo says it is shared (its
+ * optional fields, before " - ", hold "shared:N"). */
+static int is_shared(unsigned long long id)
+{
+	char line[8192], *end;
+	unsigned long long n;
+	int shared = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		die("open /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		errno = 0;
+		n = strtoull(line, &end, 10);
+		if (errno || end == line || n != id)
+			continue;
+		end = strstr(line, " - ");
+		if (end)
+			*end = '\0';
+		shared = strstr(line, " shared:") != NULL;
+		break;
+	}
+	fclose(f);
+	return shared;
+}
+
+/* The mount that holds NEWROOT made private if it is shared (runc's
+ * rootfsParentMountPrivate): its root is found by climbing ".." from
+ * NEWROOT until a mount's root, named by descriptor. */
+static void holder_private(const char *newroot)
+{
+	struct statx stx;
+	char p[32];
+	int fd, up;
+
+	fd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die("open %s", newroot);
+	for (int hops = 0; ; hops++) {
+		if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_MNT_ID,
+			    &stx) < 0)
+			die("statx %s", newroot);
+		if (!(stx.stx_mask & STATX_MNT_ID) ||
+		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+			diex("root-propagation: this kernel does not tell mounts"
+			     " apart (statx: no mount id)");
+		if ((stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || hops > 4096)
+			break;
+		up = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (up < 0)
+			die("open %s/..", newroot);
+		close(fd);
+		fd = up;
+	}
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (is_shared(stx.stx_mnt_id) && mount(NULL, p, NULL, MS_PRIVATE,
+					      NULL) < 0)
+		die("make the mount of %s private", newroot);
+	close(fd);
+}
+
 /* -x: look prog up on the host's PATH now, as execvp(3) would. */
 static int open_host(const char *prog)
 {
@@ -962,6 +1047,8 @@ int main(int argc, char **argv)
 	int nb = 0, nm = 0, nr = 0, ndevs = 0, c, err, fd, root, prog = -1;
 	int nmounts = 0, nnodes = 0, nsysctls = 0;
 	unsigned long root_prop = 0;
+	const char *prop_name = NULL;
+	int old_root;
 	int proc = 0, dev = 0, nodev = 0, sys = 0, tmp = 0, rdonly = 0;
 	int host = 0;
 	struct statx stx;
@@ -1003,6 +1090,7 @@ int main(int argc, char **argv)
 		case MKNOD: nodes[nnodes++] = optarg; break;
 		case SYSCTL: sysctls[nsysctls++] = optarg; break;
 		case ROOT_PROPAGATION:
+			prop_name = optarg;
 			root_prop = propagation(optarg);
 			if (!root_prop)
 				diex("root-propagation %s: not private, "
@@ -1033,14 +1121,25 @@ int main(int argc, char **argv)
 		exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
 	}
 
-	/* Propagation: pivot_root(2) refuses shared mounts, and nothing done
-	 * below may propagate to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	/* Propagation. Without --root-propagation every mount is made
+	 * private: nothing done below may propagate to the host. With it,
+	 * runc's order: / as asked (rslave: the host's mounts keep reaching
+	 * the namespace, none goes back; rshared: both ways, through binds
+	 * of shared sources), the mount that holds NEWROOT private if it is
+	 * shared (pivot_root(2) refuses a shared parent; the mounts below
+	 * are made in its private copy), NEWROOT always bound on itself. The
+	 * caller's namespace must not be private already (ns-enter
+	 * --propagation slave or unchanged), or there is nothing to follow. */
+	if (!root_prop && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make / private");
+	if (root_prop && mount(NULL, "/", NULL, root_prop, NULL) < 0)
+		die("root-propagation %s: /", prop_name);
+	if (root_prop)
+		holder_private(newroot);
 
 	/* pivot_root(2) needs a mount point: bind NEWROOT on itself. */
-	if (!(stx.stx_attributes_mask & stx.stx_attributes &
-	      STATX_ATTR_MOUNT_ROOT) &&
+	if ((root_prop || !(stx.stx_attributes_mask & stx.stx_attributes &
+			    STATX_ATTR_MOUNT_ROOT)) &&
 	    mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die("bind %s", newroot);
 	root = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1110,8 +1209,18 @@ int main(int argc, char **argv)
 
 	/* The switch: the old root is stacked on ".", then detached (see
 	 * pivot_root(2), NOTES); the host's mounts leave the namespace. */
+	old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (old_root < 0)
+		die("open /");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		die("pivot_root %s", newroot);
+	/* The old root's mounts slaves first (runc's pivotRoot): a mount of
+	 * it still shared with the host's would take the detach there. By
+	 * its descriptor: "." names the new root to mount(2). */
+	if (fchdir(old_root) < 0 ||
+	    mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		die("make the old root a slave");
+	close(old_root);
 	if (umount2(".", MNT_DETACH) < 0)
 		die("detach the old root");
 	/* The new root's propagation (OCI's rootfsPropagation); private

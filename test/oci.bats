@@ -28,6 +28,7 @@ teardown() {
   done
   [ -d "$O" ] && timeout 60 "$TOP/bin/mustela-oci" --root "$O" delete --force "$ID" 2>/dev/null || :
   [ -z "${U-}" ] || rm -rf "$U"
+  [ -z "${PROP-}" ] || umount -R "$T/m" "$T/v" 2>/dev/null || :
   container_teardown
 }
 
@@ -398,4 +399,76 @@ echo "$X"; echo err >&2; exit 7'
   run -0 bash -c '. "$0"; COMP_WORDS=(mustela-oci --root "$1" state c-); COMP_CWORD=4; _mustela_oci; printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' "$c" "$O"
   assert_output $'c-one\nc-two'
   rmdir "$O/c-one" "$O/c-two"
+}
+
+# Mount propagation (rootfsPropagation, a bind's own options). The host's
+# / may be private: the rootfs (a copy the test owns) and the bind sources
+# are on shared tmpfs mounts of the test's, $T/m and $T/v (teardown
+# unmounts them, and what the tests mounted below).
+prop_setup() {
+  PROP=1
+  mkdir -p "$T/m" "$T/v"
+  mount -t tmpfs prop "$T/m"
+  mount --make-shared "$T/m"
+  mount -t tmpfs vol "$T/v"
+  mount --make-shared "$T/v"
+  cp -a "$R" "$T/m/rootfs"
+  mkdir -p "$T/m/rootfs/mnt/x" "$T/v/x"
+  edit ".root.path = \"$T/m/rootfs\""
+}
+
+@test "oci: propagation: a host mount made after start under the rootfs or a bind source shows with rslave (the default), not with private; a bind's rprivate" {
+  prop_setup
+  edit ".mounts += [{destination: \"/vol1\", type: \"bind\", source: \"$T/v\", options: [\"rbind\", \"rslave\"]}, {destination: \"/vol2\", type: \"bind\", source: \"$T/v\", options: [\"rbind\", \"rprivate\"]}]"
+  # the container waits for the host's mounts (/tmp is $T/out), then
+  # reads through them
+  args sh -c 'touch /tmp/started; until [ -e /tmp/go ]; do sleep 0.1; done
+for f in /mnt/x/f /vol1/x/f /vol2/x/f; do cat "$f" 2>/dev/null || echo "$f none"; done'
+  local m pid s
+  for m in default rslave private; do
+    [ "$m" = default ] || edit ".linux.rootfsPropagation = \"$m\""
+    rm -f "$T/out/started" "$T/out/go"
+    "${OCI[@]}" run --bundle "$T/b" "$ID" </dev/null >"$T/out/$m" 2>&1 &
+    pid=$!
+    wait_for test -e "$T/out/started"
+    mount -t tmpfs x "$T/m/rootfs/mnt/x"
+    mount -t tmpfs x "$T/v/x"
+    echo host >"$T/m/rootfs/mnt/x/f"
+    echo host >"$T/v/x/f"
+    touch "$T/out/go"
+    s=0
+    wait "$pid" || s=$?
+    umount "$T/m/rootfs/mnt/x" "$T/v/x"
+    assert_equal "$m: $s" "$m: 0"
+  done
+  run -0 cat "$T/out/default"
+  assert_output $'host\nhost\n/vol2/x/f none'
+  run -0 cat "$T/out/rslave"
+  assert_output $'host\nhost\n/vol2/x/f none'
+  run -0 cat "$T/out/private"
+  assert_output $'/mnt/x/f none\n/vol1/x/f none\n/vol2/x/f none'
+  nothing_left
+}
+
+@test "oci: propagation: rshared: a mount made inside under an rshared bind shows on the host; rprivate: not" {
+  prop_setup
+  edit ".linux.rootfsPropagation = \"rshared\" | .process.capabilities |= map_values(. + [\"CAP_SYS_ADMIN\"])"
+  args sh -c 'mount -t tmpfs inside /vol/x && echo inside >/vol/x/f && cat /vol/x/f'
+  local o
+  for o in rshared rprivate; do
+    edit "(.mounts |= map(select(.destination != \"/vol\"))) | .mounts += [{destination: \"/vol\", type: \"bind\", source: \"$T/v\", options: [\"rbind\", \"$o\"]}]"
+    run -0 "${OCI[@]}" run --bundle "$T/b" "$ID" </dev/null
+    assert_output inside
+    if [ "$o" = rshared ]; then
+      run -0 cat "$T/v/x/f"
+      assert_output inside
+      run -0 findmnt -no FSTYPE,SOURCE "$T/v/x"
+      assert_output 'tmpfs  inside'
+      umount "$T/v/x"
+    else
+      assert_not_exist "$T/v/x/f"
+      run -1 findmnt "$T/v/x"
+    fi
+  done
+  nothing_left
 }

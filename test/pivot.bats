@@ -13,6 +13,9 @@ setup() {
 }
 
 teardown() {
+  # what a test mounted on the host under $T (propagation), last first
+  awk -v t="$T" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | tac |
+    while read -r m; do umount -l "$m"; done
   rm -rf "$T"
 }
 
@@ -590,4 +593,61 @@ mnt() { # PATH
   run -125 unshare -mun --propagation private overlay-mount --lower "$(rootfs)" \
     --tmpfs-upper "$R" -- pivot --proc --sysctl net.ipv4.ip_forward=x "$R" -- true
   assert_output 'pivot: sysctl net.ipv4.ip_forward=x: Invalid argument'
+}
+
+# A namespace that follows the host's mounts (slave) or shares them
+# (unchanged), NEWROOT a copy of the rootfs on a shared tmpfs of the
+# test's ($T/m), a bind source on another ($T/v): runc's layout.
+prop_setup() {
+  mkdir -p "$T/m" "$T/v"
+  mount -t tmpfs prop "$T/m"
+  mount --make-shared "$T/m"
+  mount -t tmpfs vol "$T/v"
+  mount --make-shared "$T/v"
+  cp -a "$(rootfs)" "$T/m/root"
+  mkdir -p "$T/m/root/mnt/x" "$T/v/x"
+}
+
+@test "pivot: --root-propagation rslave: the host's mounts made later under NEWROOT and a bind source arrive, not through rprivate" {
+  prop_setup
+  local m pid
+  for m in rslave rprivate; do
+    rm -f "$T/m/ready" "$T/m/go"
+    ns-enter --mount --propagation slave -- pivot --proc \
+      --mount "bind:$T/v:/v1:rbind,rslave" --mount "bind:$T/v:/v2:rbind,rprivate" \
+      --mount "bind:$T/m:/m:bind" --root-propagation "$m" "$T/m/root" -- \
+      sh -c 'touch /m/ready; until [ -e /m/go ]; do sleep 0.1; done
+for f in /mnt/x/f /v1/x/f /v2/x/f; do cat "$f" 2>/dev/null || echo "$f none"; done' \
+      >"$T/$m" 2>&1 &
+    pid=$!
+    wait_for test -e "$T/m/ready"
+    mount -t tmpfs host "$T/m/root/mnt/x"
+    mount -t tmpfs host "$T/v/x"
+    echo host | tee "$T/m/root/mnt/x/f" >"$T/v/x/f"
+    touch "$T/m/go"
+    wait "$pid"
+    umount "$T/m/root/mnt/x" "$T/v/x"
+  done
+  run -0 cat "$T/rslave"
+  assert_output $'host\nhost\n/v2/x/f none'
+  run -0 cat "$T/rprivate"
+  assert_output $'/mnt/x/f none\n/v1/x/f none\n/v2/x/f none'
+}
+
+@test "pivot: --root-propagation rshared: a mount made under an rshared bind reaches the host; the old root's detach does not" {
+  prop_setup
+  local before
+  before=$(wc -l </proc/self/mountinfo)
+  run -0 ns-enter --mount --propagation unchanged -- pivot --proc \
+    --mount "bind:$T/v:/v:rbind,rshared" --root-propagation rshared "$T/m/root" -- \
+    sh -c 'mount -t tmpfs inside /v/x && echo inside >/v/x/f && awk '\''$5 == "/" || $5 == "/proc" { print $5, ($7 ~ /^shared:/) ? "shared" : $7 }'\'' /proc/self/mountinfo'
+  assert_output $'/ shared\n/proc shared'
+  run -0 cat "$T/v/x/f"
+  assert_output inside
+  umount "$T/v/x"
+  # the host lost none of its mounts (the detached old root was a peer
+  # of its shared ones), and NEWROOT's holder stays shared on the host
+  assert_equal "$(wc -l </proc/self/mountinfo)" "$before"
+  run -0 findmnt -no PROPAGATION "$T/m"
+  assert_output shared
 }
