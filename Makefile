@@ -51,7 +51,7 @@ all: $(BINS)
 # A helper whose modes are files of their own (helpers/NAME-PART.c, sharing
 # helpers/NAME.h) lists them in PARTS_NAME: they are linked with it.
 PARTS_cg-attach = $(addprefix helpers/cg-attach-,hier.c remove.c record.c \
-	pid.c stat.c devices.c)
+	pid.c stat.c devices.c limits.c)
 helpers/cg-attach: $(PARTS_cg-attach) helpers/cg-attach.h
 PARTS_seccomp-load = helpers/seccomp-load-profile.c
 helpers/seccomp-load: $(PARTS_seccomp-load) helpers/seccomp-load.h

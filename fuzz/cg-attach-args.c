@@ -33,6 +33,7 @@ static void fuzz_sweep(const char *file) { fuzz_stop(); }
 #if __has_include("../helpers/cg-attach-devices.c")
 #include "../helpers/cg-attach-devices.c"	/* --devices (issue 12) */
 #endif
+#include "../helpers/cg-attach-limits.c"	/* block I/O, hugetlb, --unified */
 #include "../helpers/lib.c"
 #undef exit
 

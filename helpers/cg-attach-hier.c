@@ -216,3 +216,39 @@ struct hier *holder(struct cg *cg, const char *c)
 			return &cg->h[i];
 	return NULL;
 }
+
+/* Does cgroup2 hierarchy h offer controller c (its root's
+ * cgroup.controllers)? On a hybrid layout it has only those no v1
+ * hierarchy took. */
+int v2_has(const struct hier *h, const char *c)
+{
+	char path[PATH_MAX], list[512];
+
+	pathf(path, "%s/cgroup.controllers", h->mnt);
+	return h->v2 && get(path, list, sizeof(list)) == 0 &&
+	       has_token(list, c, ' ');
+}
+
+/* The used hierarchy that holds a controller named v1 in cgroup v1 and v2
+ * in cgroup2 (blkio and io): a v1 one, else a cgroup2 one that has it (on
+ * a hybrid layout hugetlb may be only there). */
+struct hier *holder_v1v2(struct cg *cg, const char *v1, const char *v2)
+{
+	struct hier *h = holder(cg, v1);
+
+	if (h || cg->v2)
+		return h;
+	for (int i = 0; i < cg->n; i++)
+		if (cg->h[i].used && v2_has(&cg->h[i], v2))
+			return &cg->h[i];
+	return NULL;
+}
+
+/* The used cgroup2 hierarchy: pure v2's, or a hybrid layout's. */
+struct hier *unified(struct cg *cg)
+{
+	for (int i = 0; i < cg->n; i++)
+		if (cg->h[i].used && cg->h[i].v2)
+			return &cg->h[i];
+	return NULL;
+}

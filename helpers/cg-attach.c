@@ -19,7 +19,9 @@
  * undone. --record FILE adds the cgroup's directories to FILE for --sweep.
  * --devices RULES: only the devices RULES name can be opened or made in
  * the cgroup (v1's devices controller, or a v2 BPF program:
- * cg-attach-devices.c).
+ * cg-attach-devices.c). The limits an option gives many times (block
+ * I/O, --hugetlb, --unified) are cg-attach-limits.c's; a limit the
+ * kernel has no file for fails, naming the file.
  *
  * The other modes run no program, each in a file of its own:
  * --remove NAME kills what runs in the cgroup and removes it
@@ -61,6 +63,9 @@
 	"  --parent PATH       below cgroup PATH, not the caller's own\n" \
 	"  --memory SIZE       memory limit (K, M, G, T; -1 unlimited)\n" \
 	"  --memory-swap SIZE  memory plus swap, at least --memory\n" \
+	"  --memory-reservation SIZE  memory kept under pressure (soft)\n" \
+	"  --memory-swappiness N  how much to swap, 0-100 (v1 only)\n" \
+	"  --oom-kill-disable  no OOM kill: wait at the limit (v1 only)\n" \
 	"  --cpus N            CPU bandwidth in CPUs, e.g. 0.5\n" \
 	"  --cpu-quota US      CPU time per period (-1 unlimited)\n" \
 	"  --cpu-period US     the period of --cpu-quota or --cpus\n" \
@@ -70,6 +75,14 @@
 	"  --cpuset-cpus LIST  the CPUs to run on, e.g. 0-2,5\n" \
 	"  --cpuset-mems LIST  the memory nodes to allocate from\n" \
 	"  --devices RULES     only these devices, TYPE:MAJOR:MINOR:rwm,...\n" \
+	"  --blkio-weight N    relative block I/O weight (10-1000)\n" \
+	"  --blkio-weight-device DEVICE:N  the weight on one device\n" \
+	"  --device-read-bps DEVICE:RATE  bytes per second read at most\n" \
+	"  --device-write-bps DEVICE:RATE  bytes per second written\n" \
+	"  --device-read-iops DEVICE:RATE  reads per second at most\n" \
+	"  --device-write-iops DEVICE:RATE  writes per second at most\n" \
+	"  --hugetlb SIZE:LIMIT  huge pages of SIZE (2MB) up to LIMIT bytes\n" \
+	"  --unified KEY=VALUE  write VALUE to cgroup v2 file KEY\n" \
 	"  --remove NAME       kill what runs in cgroup NAME, remove it\n" \
 	"  --record FILE       add the cgroup's directories to FILE\n" \
 	"  --sweep FILE        remove the cgroup FILE records, then FILE\n" \
@@ -84,10 +97,14 @@ enum mode { ATTACH, REMOVE, SWEEP, PID, STAT };
 enum { OPT_NAME = 256, OPT_PARENT, OPT_MEMORY, OPT_SWAP, OPT_CPUS,
        OPT_QUOTA, OPT_PERIOD, OPT_SHARES, OPT_WEIGHT, OPT_PIDS,
        OPT_CPUSET_CPUS, OPT_CPUSET_MEMS, OPT_DEVICES, OPT_RECORD, OPT_REMOVE,
-       OPT_SWEEP, OPT_PID, OPT_STAT };
+       OPT_SWEEP, OPT_PID, OPT_STAT, OPT_RESERVATION, OPT_SWAPPINESS,
+       OPT_OOM, OPT_ITEM };
 
-enum { MEM, CPU, PIDS, CPUSET, NCTRL };
-static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset" };
+/* The cgroup v2 controllers a limit may need (cg-attach-limits.c's items
+ * name theirs: a --unified file's may be any of them). */
+enum { MEM, CPU, PIDS, CPUSET, IO, HUGETLB, RDMA, MISC, NCTRL };
+static const char *const ctrl[NCTRL] = { "memory", "cpu", "pids", "cpuset",
+	"io", "hugetlb", "rdma", "misc" };
 
 struct lim {
 	long long mem, swap;		/* --memory, --memory-swap: bytes */
@@ -98,6 +115,10 @@ struct lim {
 	const char *cpuset_cpus, *cpuset_mems;
 	struct devrule *dev;		/* --devices: ndev rules, or NULL */
 	int ndev;
+	long long reservation;		/* --memory-reservation: bytes */
+	long long swappiness;		/* --memory-swappiness: 0-100 */
+	int oom_off;			/* --oom-kill-disable */
+	struct items *items;		/* I/O, hugetlb, --unified */
 };
 
 /* Undo this run (move back, remove what it made), then die; with err's
@@ -151,7 +172,7 @@ static void setc(struct cg *cg, int c, const char *file, const char *val)
  * could be enabled, but no process could then join the child). */
 static void enable(struct cg *cg, const char *dir, unsigned int mask)
 {
-	char path[PATH_MAX], cur[512], procs[16] = "", plus[16];
+	char path[PATH_MAX], cur[512], avail[512], procs[16] = "", plus[16];
 	int busy;
 
 	pathf(path, "%s/cgroup.type", dir);
@@ -161,9 +182,16 @@ static void enable(struct cg *cg, const char *dir, unsigned int mask)
 	pathf(path, "%s/cgroup.subtree_control", dir);
 	if (get(path, cur, sizeof(cur)) < 0)
 		fail(cg, errno, "read %s", path);
+	pathf(path, "%s/cgroup.controllers", dir);
+	if (get(path, avail, sizeof(avail)) < 0)
+		fail(cg, errno, "read %s", path);
+	pathf(path, "%s/cgroup.subtree_control", dir);
 	for (int c = 0; c < NCTRL; c++) {
 		if (!(mask & 1u << c) || has_token(cur, ctrl[c], ' '))
 			continue;
+		if (!has_token(avail, ctrl[c], ' '))
+			fail(cg, 0, "no %s controller in %s (cgroup.controllers:"
+			     " %s)", ctrl[c], dir, avail[0] ? avail : "none");
 		snprintf(plus, sizeof(plus), "+%s", ctrl[c]);
 		if (!busy && put(dir, "cgroup.subtree_control", plus) == 0)
 			continue;
@@ -275,6 +303,16 @@ static void apply(struct cg *cg, const struct lim *l)
 		if (l->shares != UNSET || l->weight != UNSET)
 			setc(cg, CPU, "cpu.weight", num(a, l->weight != UNSET ?
 			     l->weight : 1 + (l->shares - 2) * 9999 / 262142, ""));
+		if (l->reservation != UNSET)
+			setc(cg, MEM, "memory.low", num(a, l->reservation, "max"));
+		if (l->swappiness != UNSET)
+			fail(cg, 0, "--memory-swappiness: cgroup v2 has no"
+			     " memory.swappiness (the kernel's vm.swappiness"
+			     " applies)");
+		if (l->oom_off)
+			fail(cg, 0, "--oom-kill-disable: cgroup v2 has no"
+			     " memory.oom_control (its OOM killer cannot be"
+			     " disabled)");
 	} else {
 		/* memory+swap may never be below memory: raise first the
 		 * one that grows (runc's order). */
@@ -297,6 +335,13 @@ static void apply(struct cg *cg, const struct lim *l)
 		if (l->shares != UNSET || l->weight != UNSET)
 			setc(cg, CPU, "cpu.shares", num(a, l->shares != UNSET ?
 			     l->shares : 2 + (l->weight - 1) * 262142 / 9999, ""));
+		if (l->reservation != UNSET)
+			setc(cg, MEM, "memory.soft_limit_in_bytes",
+			     num(a, l->reservation, "-1"));
+		if (l->swappiness != UNSET)
+			setc(cg, MEM, "memory.swappiness", num(a, l->swappiness, ""));
+		if (l->oom_off)
+			setc(cg, MEM, "memory.oom_control", "1");
 	}
 	if (l->pids)
 		setc(cg, PIDS, "pids.max", l->pids);
@@ -315,12 +360,26 @@ static void devices(struct cg *cg, const struct lim *l)
 		fail(cg, errno, "--devices: %s", what);
 }
 
+/* The limits given as lists (cg-attach-limits.c). */
+static void items(struct cg *cg, const struct lim *l)
+{
+	char msg[2 * PATH_MAX];
+
+	if (set_items(cg, l->items, msg, sizeof(msg)) < 0)
+		fail(cg, errno, "%s", msg);
+}
+
 /* The controllers the limits need (once --cpus is a quota). */
 static unsigned int controllers(const struct lim *l)
 {
 	unsigned int mask = 0;
 
-	if (l->mem != UNSET)
+	for (int i = 0; i < l->items->n; i++)
+		for (int c = 0; c < NCTRL; c++)
+			if (!strcmp(l->items->it[i].ctrl, ctrl[c]))
+				mask |= 1u << c;
+	if (l->mem != UNSET || l->reservation != UNSET ||
+	    l->swappiness != UNSET || l->oom_off)
 		mask |= 1u << MEM;
 	if (l->quota != UNSET || l->shares != UNSET || l->weight != UNSET)
 		mask |= 1u << CPU;
@@ -329,6 +388,36 @@ static unsigned int controllers(const struct lim *l)
 	if (l->cpuset_cpus || l->cpuset_mems)
 		mask |= 1u << CPUSET;
 	return mask;
+}
+
+/* The controllers of mask a hybrid layout's cgroup2 hierarchy h holds (no
+ * v1 one has them: hugetlb on some hosts), and those a --unified file of
+ * it needs. */
+static unsigned int hybrid_mask(struct cg *cg, struct hier *h,
+				const struct lim *l, unsigned int mask)
+{
+	unsigned int m = 0;
+
+	for (int c = 0; c < NCTRL; c++)
+		if (mask & 1u << c && holder_v1v2(cg, c == IO ? "blkio" :
+		    ctrl[c], ctrl[c]) == h)
+			m |= 1u << c;
+	for (int i = 0; i < l->items->n; i++)
+		for (int c = 0; c < NCTRL; c++)
+			if (l->items->it[i].kind == UNIFIED &&
+			    !strcmp(l->items->it[i].ctrl, ctrl[c]) &&
+			    v2_has(h, ctrl[c]))
+				m |= 1u << c;
+	return m;
+}
+
+/* Does a limit need the cgroup2 hierarchy of a hybrid layout? */
+static int needs_v2(const struct lim *l, unsigned int m)
+{
+	for (int i = 0; i < l->items->n; i++)
+		if (l->items->it[i].kind == UNIFIED)
+			return 1;
+	return m != 0;
 }
 
 /* The attach mode: the cgroup in every hierarchy, each level set up before
@@ -343,10 +432,20 @@ static void attach(struct cg *cg, const struct lim *l, const char *rec,
 
 	if (rec)
 		record(cg, rec);
-	/* The cgroup's directories, then its limits. */
-	for (int i = 0; i < cg->n; i++)
-		make(cg, &cg->h[i], cg->h[i].optional ? 0 : mask);
+	/* The cgroup's directories, then its limits. A hybrid layout's
+	 * cgroup2 hierarchy is optional unless a limit is there. */
+	for (int i = 0; i < cg->n; i++) {
+		struct hier *h = &cg->h[i];
+		unsigned int m = mask;
+
+		if (h->optional) {
+			m = hybrid_mask(cg, h, l, mask);
+			h->optional = !needs_v2(l, m);
+		}
+		make(cg, h, m);
+	}
 	apply(cg, l);
+	items(cg, l);
 	devices(cg, l);
 
 	/* Move in: prog starts inside, limited (below the device policy's
@@ -412,7 +511,8 @@ static int nlimits(const struct lim *l)
 	       (l->quota != UNSET) + (l->period != UNSET) +
 	       (l->shares != UNSET) + (l->weight != UNSET) + (l->pids != NULL) +
 	       (l->cpuset_cpus != NULL) + (l->cpuset_mems != NULL) +
-	       (l->dev != NULL);
+	       (l->dev != NULL) + (l->reservation != UNSET) +
+	       (l->swappiness != UNSET) + l->oom_off + l->items->n;
 }
 
 /* The limits that cannot go together; --cpus becomes a quota. */
@@ -425,6 +525,8 @@ static void check_limits(struct lim *l)
 		diex("--memory-swap needs --memory");
 	if (l->swap != UNSET && l->swap >= 0 && (l->mem < 0 || l->swap < l->mem))
 		diex("--memory-swap is less than --memory");
+	if (l->reservation > 0 && l->mem >= 0 && l->reservation > l->mem)
+		diex("--memory-reservation is more than --memory");
 	if (l->period != UNSET && l->quota == UNSET && !l->cpus)
 		diex("--cpu-period needs --cpu-quota or --cpus");
 	if (l->cpus) {
@@ -465,11 +567,27 @@ int main(int argc, char **argv)
 		{ "sweep", required_argument, NULL, OPT_SWEEP },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "stat", required_argument, NULL, OPT_STAT },
+		{ "memory-reservation", required_argument, NULL, OPT_RESERVATION },
+		{ "memory-swappiness", required_argument, NULL, OPT_SWAPPINESS },
+		{ "oom-kill-disable", no_argument, NULL, OPT_OOM },
+		{ "blkio-weight", required_argument, NULL, OPT_ITEM + BLKIO_WEIGHT },
+		{ "blkio-weight-device", required_argument, NULL,
+		  OPT_ITEM + BLKIO_WEIGHT_DEVICE },
+		{ "device-read-bps", required_argument, NULL, OPT_ITEM + READ_BPS },
+		{ "device-write-bps", required_argument, NULL, OPT_ITEM + WRITE_BPS },
+		{ "device-read-iops", required_argument, NULL, OPT_ITEM + READ_IOPS },
+		{ "device-write-iops", required_argument, NULL,
+		  OPT_ITEM + WRITE_IOPS },
+		{ "hugetlb", required_argument, NULL, OPT_ITEM + HUGETLB_LIMIT },
+		{ "unified", required_argument, NULL, OPT_ITEM + UNIFIED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct items lists;
 	struct lim l = { .mem = UNSET, .swap = UNSET, .quota = UNSET,
-			 .period = UNSET, .shares = UNSET, .weight = UNSET };
+			 .period = UNSET, .shares = UNSET, .weight = UNSET,
+			 .reservation = UNSET, .swappiness = UNSET,
+			 .items = &lists };
 	static struct devrule rules[MAXRULES];
 	struct cg cg = { .n = 0 };
 	const char *rec = NULL, *arg = NULL;
@@ -509,6 +627,21 @@ int main(int argc, char **argv)
 		case OPT_DEVICES:
 			l.ndev = parse_devices(optarg, rules);
 			l.dev = rules;
+			break;
+		case OPT_RESERVATION: l.reservation = size_arg(optarg); break;
+		case OPT_SWAPPINESS:
+			l.swappiness = num_arg(optarg, "memory swappiness", 0, 100);
+			break;
+		case OPT_OOM: l.oom_off = 1; break;
+		case OPT_ITEM + BLKIO_WEIGHT:
+		case OPT_ITEM + BLKIO_WEIGHT_DEVICE:
+		case OPT_ITEM + READ_BPS:
+		case OPT_ITEM + WRITE_BPS:
+		case OPT_ITEM + READ_IOPS:
+		case OPT_ITEM + WRITE_IOPS:
+		case OPT_ITEM + HUGETLB_LIMIT:
+		case OPT_ITEM + UNIFIED:
+			parse_item(&lists, c - OPT_ITEM, optarg);
 			break;
 		case OPT_RECORD: rec = optarg; break;
 		case OPT_REMOVE: mode = one_mode(mode, REMOVE); arg = optarg; break;

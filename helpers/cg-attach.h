@@ -6,7 +6,8 @@
  * limiting and moving in: cg-attach.c), --remove (cg-attach-remove.c),
  * --record and --sweep (cg-attach-record.c), --pid (cg-attach-pid.c) and
  * --stat (cg-attach-stat.c); the attach mode's --devices policy is
- * cg-attach-devices.c.
+ * cg-attach-devices.c, its limits given as lists (block I/O, hugetlb,
+ * --unified) cg-attach-limits.c.
  */
 #ifndef MUSTELA_CG_ATTACH_H
 #define MUSTELA_CG_ATTACH_H
@@ -52,6 +53,9 @@ void find_hierarchies(struct cg *cg);
 void place(struct cg *cg);
 int existing(struct cg *cg);
 struct hier *holder(struct cg *cg, const char *controller);
+struct hier *holder_v1v2(struct cg *cg, const char *v1, const char *v2);
+struct hier *unified(struct cg *cg);
+int v2_has(const struct hier *h, const char *controller);
 
 /* cg-attach-devices.c: --devices, a rule TYPE:MAJOR:MINOR:ACCESS */
 #define MAXRULES 128
@@ -67,6 +71,29 @@ int parse_devices(char *list, struct devrule *r);
  * or -1 with errno (0: no reason) and *what naming what failed. */
 int set_devices(struct cg *cg, const struct devrule *r, int n,
 		const char **what);
+
+/* cg-attach-limits.c: the limits an option gives one of many times */
+#define MAXITEMS 64
+enum item_kind { BLKIO_WEIGHT, BLKIO_WEIGHT_DEVICE, READ_BPS, WRITE_BPS,
+		 READ_IOPS, WRITE_IOPS, HUGETLB_LIMIT, UNIFIED };
+struct item {
+	enum item_kind kind;
+	const char *arg;		/* the option's argument, for messages */
+	unsigned int major, minor;	/* a block device's numbers */
+	long long n;			/* weight, rate or limit; -1 unlimited */
+	char key[64];			/* HUGETLB's page size, UNIFIED's file */
+	const char *val;		/* UNIFIED's value */
+	char ctrl[16];			/* the cgroup v2 controller it needs */
+};
+struct items {
+	struct item it[MAXITEMS];
+	int n;
+};
+/* Add the item an option's argument gives; a bad one is fatal. */
+void parse_item(struct items *l, enum item_kind kind, const char *arg);
+/* Write the items into the cgroup: 0, or -1 with errno (0: no reason)
+ * and msg saying what failed. */
+int set_items(struct cg *cg, const struct items *l, char *msg, size_t len);
 
 /* cg-attach-remove.c: --remove (and --sweep) */
 int remove_cgroup(struct cg *cg);

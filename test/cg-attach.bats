@@ -22,6 +22,9 @@ teardown() {
     cg-attach --remove "$n" 2>/dev/null || :
   done
   find /sys/fs/cgroup -depth -type d -name "$P-*" -exec rmdir {} + 2>/dev/null || :
+  # what a test of the list options made: its loop device, huge pages
+  loop_teardown
+  [ -z "${HUGEPAGES-}" ] || echo "$HUGEPAGES" >/proc/sys/vm/nr_hugepages
 }
 
 # cgdirs NAME [CONTROLLER]: the directory of cgroup NAME below this shell's
@@ -766,6 +769,230 @@ status 2"
   [ -z "$(cgdirs "$P-bad" | xargs ls -d 2>/dev/null)" ]
   run -125 cg-attach --devices c:1:3:rwm --remove "$P-bad"
   assert_output --partial 'cg-attach: usage:'
+}
+
+# cg2dir NAME: cgroup NAME's directory in the cgroup2 hierarchy (pure v2's
+# or a hybrid layout's), below this shell's own cgroup there; nothing
+# without one.
+cg2dir() { # NAME
+  local self mnt
+  self=$(sed -n 's|^0::/*||p' /proc/self/cgroup)
+  mnt=$(cg2mnt)
+  [ -z "$mnt" ] || echo "$mnt${self:+/$self}/$1"
+}
+
+# cg2mnt: where the cgroup2 hierarchy is mounted, if it is
+cg2mnt() {
+  awk '{
+      for (i = 7; $i != "-"; i++)
+        ;
+      if ($(i + 1) == "cgroup2") { print $5; exit }
+    }' /proc/self/mountinfo
+}
+
+# hugetlb_limit NAME: the 2MB hugetlb limit file of cgroup NAME: in a v1
+# hierarchy of hugetlb, or else the cgroup2 one's, if its parent offers
+# the controller; nothing if neither
+hugetlb_limit() { # NAME
+  local d
+  d=$(cgdirs "$1" hugetlb)
+  if [ -z "$V2" ] && [ -n "$d" ]; then
+    echo "$d/hugetlb.2MB.limit_in_bytes"
+    return 0
+  fi
+  d=$(cg2dir "$1")
+  if [ -n "$d" ] && grep -qw hugetlb "${d%/*}/cgroup.controllers"; then
+    echo "$d/hugetlb.2MB.max"
+  fi
+}
+
+# loopdev: a 64M loop device on a file of the test's (detached by
+# loop_teardown); sets L, and LDEV to its MAJOR:MINOR
+loopdev() {
+  truncate -s 64M "$BATS_TEST_TMPDIR/disk"
+  L=$(losetup -f --show "$BATS_TEST_TMPDIR/disk")
+  LDEV=$(($(stat -c 0x%t "$L"))):$(($(stat -c 0x%T "$L")))
+}
+
+loop_teardown() {
+  [ -z "${L-}" ] || losetup -d "$L"
+  L=''
+}
+
+@test "cg-attach: --memory-reservation; --memory-swappiness and --oom-kill-disable (v1; v2 refuses them)" {
+  run -0 cg-attach --name "$P-mem" --memory 64M --memory-reservation 32M -- true
+  run -0 cgcat memory "$P-mem" memory.soft_limit_in_bytes memory.low
+  assert_output 33554432
+  run -0 cg-attach --name "$P-mem" --memory-reservation -1 -- true
+  run -0 cgcat memory "$P-mem" memory.soft_limit_in_bytes memory.low
+  assert_output "$(pick 9223372036854771712 max)"
+  if [ -n "$V2" ]; then
+    run -125 cg-attach --name "$P-swp" --memory-swappiness 10 -- true
+    assert_output 'cg-attach: --memory-swappiness: cgroup v2 has no memory.swappiness (the kernel'"'"'s vm.swappiness applies)'
+    run -125 cg-attach --name "$P-swp" --memory 32M --oom-kill-disable -- true
+    assert_output 'cg-attach: --oom-kill-disable: cgroup v2 has no memory.oom_control (its OOM killer cannot be disabled)'
+    [ -z "$(cgdirs "$P-swp" | xargs ls -d 2>/dev/null)" ]
+    return 0
+  fi
+  run -0 cg-attach --name "$P-swp" --memory-swappiness 0 -- \
+    cat "$(cgdirs "$P-swp" memory)/memory.swappiness"
+  assert_output 0
+  # at its limit the process waits for memory, alive, not OOM-killed
+  # (no swap to fall back on: memory+swap is the memory limit)
+  local swap='' pid rc=0
+  [ ! -e "$(cgdirs '' memory)/memory.memsw.limit_in_bytes" ] || swap='--memory-swap=32M'
+  cg-attach --name "$P-oom" --memory 32M ${swap:+"$swap"} --oom-kill-disable -- \
+    dd if=/dev/zero of=/dev/null bs=100M count=1 2>/dev/null &
+  pid=$!
+  wait_for grep -qx 'under_oom 1' "$(cgdirs "$P-oom" memory)/memory.oom_control"
+  run -0 grep -x 'oom_kill_disable 1' "$(cgdirs "$P-oom" memory)/memory.oom_control"
+  kill -0 "$pid"
+  kill -9 "$pid"
+  wait "$pid" || rc=$?
+  assert_equal "$rc" 137
+}
+
+@test "cg-attach: --device-read-bps and the other throttles on a loop device: written, a read held to its rate" {
+  loopdev
+  run -0 cg-attach --name "$P-io" --device-read-bps "$L:1M" \
+    --device-write-bps "$LDEV:2M" --device-read-iops "$LDEV:100" \
+    --device-write-iops "$L:50" -- true
+  if [ -n "$V2" ]; then
+    run -0 grep "^$LDEV " "$(cgdirs "$P-io")/io.max"
+    assert_output "$LDEV rbps=1048576 wbps=2097152 riops=100 wiops=50"
+  else
+    run -0 cat "$(cgdirs "$P-io" blkio)"/blkio.throttle.{read_bps,write_bps,read_iops,write_iops}_device
+    assert_output "$LDEV 1048576"$'\n'"$LDEV 2097152"$'\n'"$LDEV 100"$'\n'"$LDEV 50"
+  fi
+  # 4 MiB read past the page cache at 1 MiB a second: 3 s at least (the
+  # first second's budget may go at once)
+  local t0 t1
+  t0=$(now_usec)
+  run -0 cg-attach --name "$P-io" -- dd if="$L" of=/dev/null bs=1M count=4 iflag=direct
+  t1=$(now_usec)
+  [ $((t1 - t0)) -ge 2500000 ] || fail "4 MiB read in $((t1 - t0)) us at 1 MiB/s"
+  # a rate of 0 lifts the throttle
+  run -0 cg-attach --name "$P-io" --device-read-bps "$LDEV:0" -- true
+  if [ -n "$V2" ]; then
+    run -0 grep "^$LDEV " "$(cgdirs "$P-io")/io.max"
+    assert_output "$LDEV rbps=max wbps=2097152 riops=100 wiops=50"
+  else
+    run -0 cat "$(cgdirs "$P-io" blkio)/blkio.throttle.read_bps_device"
+    assert_output ''
+  fi
+  run -0 cg-attach --remove "$P-io"
+  loop_teardown
+}
+
+@test "cg-attach: --blkio-weight and --blkio-weight-device: the file the kernel has, or refused naming both" {
+  loopdev
+  local d f1 f2 v
+  d=$(cgdirs "$P-w" blkio)
+  [ -z "$V2" ] || d=$(cgdirs "$P-w")
+  f1=$(pick blkio.weight io.weight) f2=$(pick blkio.bfq.weight io.bfq.weight)
+  run cg-attach --name "$P-w" --blkio-weight 300 -- sh -c 'cat "$0/$1" 2>/dev/null || cat "$0/$2"' "$d" "$f1" "$f2"
+  if [ "$status" -eq 0 ]; then
+    # io.weight converted (runc's): 1 + (300 - 10) * 9999 / 990
+    v=300
+    [ -z "$V2" ] || [ ! -e "$d/io.weight" ] || v=2930
+    assert_output --regexp "(^| )$v\$"
+    run -0 cg-attach --name "$P-w" --blkio-weight-device "$L:400" -- true
+  else
+    assert_output "cg-attach: --blkio-weight 300: no $f1 or $f2 in $d ($(pick 'no CFQ since Linux 5.0, and no BFQ I/O scheduler loaded' 'the kernel has neither the iocost controller nor the BFQ I/O scheduler'))"
+    assert_equal "$status" 125
+    run -125 cg-attach --name "$P-w" --blkio-weight-device "$L:400" -- true
+    assert_output --partial "cg-attach: --blkio-weight-device $L:400: no $f1$(pick _device '') or $f2$(pick _device '') in $d ("
+    [ -z "$(cgdirs "$P-w" | xargs ls -d 2>/dev/null)" ]
+  fi
+  loop_teardown
+}
+
+@test "cg-attach: --hugetlb 2MB:4M: written where the controller is (v1, v2, a hybrid's cgroup2); a third page refused" {
+  local f pages
+  f=$(hugetlb_limit "$P-huge")
+  [ -n "$f" ] || skip "no hugetlb controller in any cgroup hierarchy"
+  run -0 cg-attach --name "$P-huge" --hugetlb 2MB:4M -- true
+  run -0 cat "$f"
+  assert_output 4194304
+  run -0 cg-attach --name "$P-huge" --hugetlb 2MB:-1 -- true
+  run -0 cat "$f"
+  case "$f" in
+    *.max) assert_output max ;;
+    *) assert_output 9223372036854771712 ;;
+  esac
+  run -0 cg-attach --remove "$P-huge"
+  # acting: two pages reserved for the test, two allowed, a third refused
+  # (fallocate on a hugetlbfs of a mount namespace of its own)
+  pages=$(cat /proc/sys/vm/nr_hugepages)
+  HUGEPAGES=$pages
+  echo $((pages + 3)) >/proc/sys/vm/nr_hugepages
+  mkdir "$BATS_TEST_TMPDIR/huge"
+  run cg-attach --name "$P-huge" --hugetlb 2MB:4M -- unshare -m sh -c '
+    mount -t hugetlbfs none "$0" && fallocate -l 4M "$0/a" && echo two &&
+    fallocate -l 2M "$0/b"' "$BATS_TEST_TMPDIR/huge"
+  echo "$pages" >/proc/sys/vm/nr_hugepages
+  HUGEPAGES=''
+  assert_equal "$status" 1
+  assert_line --index 0 two
+  assert_line --index 1 'fallocate: fallocate failed: No space left on device'
+  run -125 cg-attach --name "$P-huge2" --hugetlb 3MB:4M -- true
+  assert_output --regexp "^cg-attach: --hugetlb 3MB:4M: no 3MB huge pages here \\(no hugetlb\\.3MB\\.(max|limit_in_bytes) in /sys/fs/cgroup/.*/$P-huge2\\)\$"
+  [ -z "$(cgdirs "$P-huge2" | xargs ls -d 2>/dev/null)" ]
+}
+
+@test "cg-attach: --unified KEY=VALUE: a cgroup v2 file as given; one no v2 hierarchy offers refused" {
+  local d
+  d=$(cg2dir "$P-u")
+  if [ -z "$d" ]; then
+    run -125 cg-attach --name "$P-u" --unified pids.max=10 -- true
+    assert_output 'cg-attach: --unified pids.max=10: no cgroup v2 hierarchy is mounted'
+  elif [ -n "$V2" ]; then
+    run -0 cg-attach --name "$P-u" --unified memory.high=64M --unified 'pids.max=7' -- \
+      cat "$d/memory.high" "$d/pids.max"
+    assert_output $'67108864\n7'
+  else
+    # a hybrid layout: its cgroup2 hierarchy has what no v1 one took
+    run -125 cg-attach --name "$P-u" --unified memory.high=64M -- true
+    assert_output "cg-attach: --unified memory.high=64M: no memory controller in the cgroup v2 hierarchy $(cg2mnt)"
+    [ -z "$(cgdirs "$P-u" | xargs ls -d 2>/dev/null)" ]
+    run -0 cg-attach --name "$P-u" --unified cgroup.max.descendants=3 -- cat "$d/cgroup.max.descendants"
+    assert_output 3
+  fi
+}
+
+@test "cg-attach: the list options' bad values: named, 125, nothing made" {
+  local a opt val form
+  for a in "--blkio-weight|5|10 to 1000" "--blkio-weight|1001|10 to 1000" \
+    "--blkio-weight-device|7:0:5|DEVICE:WEIGHT, WEIGHT 10 to 1000" \
+    "--device-read-bps|7:0|DEVICE:RATE" "--device-write-bps|7:x:1M|DEVICE:RATE" \
+    "--device-read-iops|7:0:1M|DEVICE:RATE" "--device-write-iops|:5|DEVICE:RATE" \
+    "--hugetlb|2M:4M|SIZE:LIMIT, SIZE as 2MB or 1GB" \
+    "--hugetlb|2MB:4Q|SIZE:LIMIT, SIZE as 2MB or 1GB" \
+    "--hugetlb|2MB|SIZE:LIMIT, SIZE as 2MB or 1GB" \
+    "--unified|../cgroup.procs=1|KEY=VALUE, KEY a file of the cgroup" \
+    "--unified|a/memory.max=1|KEY=VALUE, KEY a file of the cgroup" \
+    "--unified|memory.max|KEY=VALUE, KEY a file of the cgroup" \
+    "--unified|.x=1|KEY=VALUE, KEY a file of the cgroup"; do
+    IFS='|' read -r opt val form <<<"$a"
+    run -125 cg-attach --name "$P-bad" "$opt" "$val" -- true
+    assert_output "cg-attach: bad ${opt#--}: $val ($form)"
+  done
+  run -125 cg-attach --name "$P-bad" --memory-swappiness 101 -- true
+  assert_output 'cg-attach: bad memory swappiness: 101'
+  run -125 cg-attach --name "$P-bad" --memory-reservation 12Q -- true
+  assert_output 'cg-attach: bad size: 12Q'
+  run -125 cg-attach --name "$P-bad" --memory 16M --memory-reservation 32M -- true
+  assert_output 'cg-attach: --memory-reservation is more than --memory'
+  run -125 cg-attach --name "$P-bad" --device-read-bps /dev/null:1M -- true
+  assert_output 'cg-attach: --device-read-bps /dev/null:1M: not a block device: /dev/null'
+  run -125 cg-attach --name "$P-bad" --device-read-bps /nonexistent:1M -- true
+  assert_output 'cg-attach: --device-read-bps /nonexistent:1M: stat /nonexistent: No such file or directory'
+  # a device the kernel does not know (loop's major, a minor never made)
+  run -125 cg-attach --name "$P-bad" --device-read-bps 7:1048575:1M -- true
+  assert_output --regexp "^cg-attach: write 7:1048575 .* to /sys/fs/cgroup/.*/$P-bad/(blkio\\.throttle\\.read_bps_device|io\\.max): No such device\$"
+  run -125 cg-attach --oom-kill-disable --remove "$P-bad"
+  assert_output --partial 'cg-attach: usage:'
+  [ -z "$(cgdirs "$P-bad" | xargs ls -d 2>/dev/null)" ]
 }
 
 @test "cg-attach: no cgroup of this file is left" {
