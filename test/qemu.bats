@@ -153,6 +153,31 @@ kill_and_check() {
   kill_and_check "$pid"
 }
 
+@test "qemu: stdin a terminal: SIGKILL of minc leaves the terminal's modes as they were" {
+  # under a pty of its own (script): the modes before, minc with the
+  # terminal as its stdin (the line typed reaches the program) killed
+  # during the run, the modes after its qemu has ended
+  export Q R T MUSTELA_DIR
+  # shellcheck disable=SC2016 # expanded by script's shell
+  run -0 script -qec '
+    stty -g >"$T/before"
+    minc "$Q" -r "$R" sh -c "read -r l; echo \"[\$l]\"; echo started; sleep 600" \
+      </dev/tty >"$T/out" 2>"$T/err" &
+    pid=$!
+    i=0
+    until grep -q started "$T/out" || [ "$i" -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
+    kill -KILL "$pid"
+    i=0
+    while pgrep -f "$MUSTELA_DIR/ermine/images" >/dev/null && [ "$i" -lt 100 ]; do
+      sleep 0.1; i=$((i + 1))
+    done
+    stty -g >"$T/after"' /dev/null <<<"typed"
+  run -0 cat "$T/out"
+  assert_output $'[typed]\nstarted'
+  assert_equal "$(cat "$T/after")" "$(cat "$T/before")"
+  assert_equal "$(qemu_left)" ""
+}
+
 @test "qemu: an image from marten runs, with its environment; -n: qemu's user network, -p a published port" {
   run -0 marten import "$R" qemutest
   local port=$((20000 + RANDOM % 20000))
