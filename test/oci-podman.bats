@@ -86,6 +86,14 @@ teardown_file() {
 teardown() {
   # each test leaves no container to the next
   pm rm -a -f -t 0 >/dev/null 2>&1 || :
+  [ -z "${SUBIDS-}" ] || sed -i "/^$SUBIDS\$/d" /etc/subuid /etc/subgid
+}
+
+# the subordinate ids --userns=auto takes (podman's "containers" entry)
+OCI_SUB=300000
+
+has_log() { # NAME: the container NAME has logged something
+  [ -n "$(pm logs "$1" 2>/dev/null)" ]
 }
 
 pm() { # ARGS...: podman, on the file's state, with the runtime under test
@@ -297,6 +305,44 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   run in_ns sh -c 'ls /run/netns'
   assert_success
   assert_output ''
+}
+
+# A user namespace (--uidmap/--gidmap): linux.uidMappings through the
+# runtime's ns-enter --map-uid/--map-gid
+@test "oci-podman: --uidmap, --gidmap: root inside is 100000 on the host, so is a file it writes to a volume" {
+  mkdir -p "$P/uvol"
+  chown 100000:100000 "$P/uvol"
+  id=$(prun -d --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+    -v "$P/uvol:/v" "$IMG" sh -c 'id >/v/id; echo x >/v/f; exec sleep 600')
+  wait_for test -s "$P/uvol/f"
+  run cat "$P/uvol/id"
+  assert_output --regexp '^uid=0\(root\) gid=0\(root\)'
+  pid=$(pm inspect -f '{{.State.Pid}}' "$id")
+  # the process's ids on the host: real, effective, saved, file system
+  run awk '$1 == "Uid:" || $1 == "Gid:" { print $1, $2, $3, $4, $5 }' "/proc/$pid/status"
+  assert_output $'Uid: 100000 100000 100000 100000\nGid: 100000 100000 100000 100000'
+  run cat "/proc/$pid/uid_map" "/proc/$pid/gid_map"
+  assert_output --regexp '^ +0 +100000 +65536'$'\n'' +0 +100000 +65536$'
+  run stat -c %u:%g "$P/uvol/f" "$P/uvol/id"
+  assert_output $'100000:100000\n100000:100000'
+  run pm rm -f -t 0 "$id"
+  assert_success
+}
+
+@test "oci-podman: --userns=auto: a range of /etc/subuid's containers entry, root inside" {
+  # the range podman takes from (teardown removes the lines)
+  SUBIDS="containers:$OCI_SUB:65536"
+  echo "$SUBIDS" >>/etc/subuid
+  echo "$SUBIDS" >>/etc/subgid
+  id=$(prun -d --userns=auto:size=65536 "$IMG" sh -c 'id; exec sleep 600')
+  wait_for has_log "$id"
+  run pm logs "$id"
+  assert_output --regexp '^uid=0\(root\) gid=0\(root\)'
+  pid=$(pm inspect -f '{{.State.Pid}}' "$id")
+  run awk '$1 == "Uid:" || $1 == "Gid:" { print $1, $2, $3, $4, $5 }' "/proc/$pid/status"
+  assert_output "Uid: $OCI_SUB $OCI_SUB $OCI_SUB $OCI_SUB"$'\n'"Gid: $OCI_SUB $OCI_SUB $OCI_SUB $OCI_SUB"
+  run pm rm -f -t 0 "$id"
+  assert_success
 }
 
 @test "oci-podman: nothing of podman is left on the host" {
