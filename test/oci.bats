@@ -472,3 +472,105 @@ for f in /mnt/x/f /vol1/x/f /vol2/x/f; do cat "$f" 2>/dev/null || echo "$f none"
   done
   nothing_left
 }
+
+# start-gate's steps (issue 13): the environment, the limits, the working
+# directory and the creation time, with no process of the shell's
+@test "oci: exec: an --env value or a --process env value holding a newline is one variable" {
+  args sleep 1000
+  create "$ID"
+  quiet "${OCI[@]}" start "$ID"
+  run -0 "${OCI[@]}" exec --env $'MSG=line 1\nline 2' --env E= "$ID" \
+    sh -c 'printf "[%s] [%s]" "$MSG" "$E"'
+  assert_output $'[line 1\nline 2] []'
+  # the program's whole environment as it was given (/proc/self/environ,
+  # the variables separated by |): the config's, then --env's
+  "${OCI[@]}" exec --env $'MSG=line 1\nline 2' --env E= "$ID" \
+    cat /proc/self/environ >"$T/environ"
+  run -0 tr '\0' '|' <"$T/environ"
+  assert_output $'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|TERM=xterm|MSG=line 1\nline 2|E=|'
+  jq -n '{args: ["cat", "/proc/self/environ"], cwd: "/",
+    env: ["MSG=a\nb", "PATH=/bin"], user: {uid: 0, gid: 0}}' >"$T/p.json"
+  "${OCI[@]}" exec --process "$T/p.json" "$ID" >"$T/environ"
+  run -0 tr '\0' '|' <"$T/environ"
+  assert_output $'MSG=a\nb|PATH=/bin|'
+  # a word that is no variable: start-gate says so, nothing runs
+  run -125 "${OCI[@]}" exec --env NOEQUALS "$ID" touch /tmp/ran
+  assert_output 'start-gate: env NOEQUALS: not NAME=VALUE'
+  assert_not_exist "$T/out/ran"
+}
+
+@test "oci: exec --cwd in a container without /bin/sh; a missing directory is start-gate's error" {
+  # a tree of one static program (busybox under another name: its
+  # applets by argument), no sh
+  mkdir -p "$T/tiny/proc" "$T/tiny/dev" "$T/tiny/sys" "$T/tiny/tmp" "$T/tiny/data/sub"
+  cp "$(command -v busybox)" "$T/tiny/busybox-static"
+  edit ".root.path = \"$T/tiny\" | .root.readonly = false | .process.env = [\"PATH=/\"]"
+  args /busybox-static sleep 1000
+  create "$ID"
+  quiet "${OCI[@]}" start "$ID"
+  assert_not_exist "$T/tiny/bin/sh"
+  run -0 "${OCI[@]}" exec --cwd /data/sub "$ID" /busybox-static pwd
+  assert_output '/data/sub'
+  # the process file's cwd too
+  jq -n '{args: ["/busybox-static", "pwd"], cwd: "/data", env: ["PATH=/"], user: {uid: 0, gid: 0}}' >"$T/p.json"
+  run -0 "${OCI[@]}" exec --process "$T/p.json" "$ID"
+  assert_output '/data'
+  run -125 "${OCI[@]}" exec --cwd /nonexistent "$ID" /busybox-static pwd
+  assert_output 'start-gate: chdir /nonexistent: No such file or directory'
+  # the config's cwd is the first process's (pivot) and exec's default
+  run -0 "${OCI[@]}" exec "$ID" /busybox-static pwd
+  assert_output '/'
+}
+
+@test "oci: process.rlimits are seen inside, by the first process and by exec" {
+  edit '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200},
+    {type: "RLIMIT_CORE", soft: 0, hard: 1048576},
+    {type: "RLIMIT_MSGQUEUE", soft: 4096, hard: 8192}]'
+  args sh -c 'cat /proc/self/limits >/tmp/limits; exec sleep 1000'
+  create "$ID"
+  quiet "${OCI[@]}" start "$ID"
+  wait_for test -s "$T/out/limits"
+  run -0 cat "$T/out/limits"
+  assert_line --regexp '^Max open files +100 +200 +files'
+  assert_line --regexp '^Max core file size +0 +1048576 +bytes'
+  assert_line --regexp '^Max msgqueue size +4096 +8192 +bytes'
+  run -0 "${OCI[@]}" exec "$ID" cat /proc/self/limits
+  assert_line --regexp '^Max open files +100 +200 +files'
+  assert_line --regexp '^Max msgqueue size +4096 +8192 +bytes'
+  # the limits are the program's: the runtime's own are not changed
+  run -0 grep '^Max open files' /proc/self/limits
+  refute_output --regexp 'files +100 +200 +files'
+}
+
+@test "oci: the created time in state is the time of create, and stays" {
+  args sleep 1000
+  local before after created
+  before=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  create "$ID"
+  after=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+  run -0 "${OCI[@]}" state "$ID"
+  created=$(jq -r .created <<<"$output")
+  assert_regex "$created" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$'
+  # RFC 3339 strings of one format compare as times
+  [[ ! "$created" < "$before" ]]
+  [[ ! "$created" > "$after" ]]
+  sleep 0.1
+  quiet "${OCI[@]}" start "$ID"
+  run -0 "${OCI[@]}" state "$ID"
+  assert_equal "$(jq -r .created,.status <<<"$output")" "$created"$'\nrunning'
+}
+
+@test "oci: a hard limit above the runtime's own is raised by the runtime as root, not refused at the gate" {
+  # (a raise needs CAP_SYS_RESOURCE in the initial user namespace: a VM
+  # or a container without it cannot make one, runc neither)
+  local eff
+  eff=$(awk '/^CapEff/ { print $2 }' /proc/self/status)
+  (( (16#$eff >> 24) & 1 )) || skip "no CAP_SYS_RESOURCE here: no hard limit can be raised"
+  edit '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 3000, hard: 3000}]'
+  args sh -c 'grep "^Max open files" /proc/self/limits >/tmp/limits'
+  # the runtime's own hard limit below the config's
+  run -0 bash -c 'ulimit -Hn 2000 && ulimit -Sn 1000 && exec "$@" </dev/null' _ \
+    "${OCI[@]}" run --bundle "$T/b" "$ID"
+  run -0 cat "$T/out/limits"
+  assert_output --regexp 'files +3000 +3000 +files'
+}

@@ -11,13 +11,15 @@
 # creation is the mkdir itself):
 #   bundle      the bundle's absolute path
 #   config      oci-config's lines of its config.json (hooks, cgroup)
+#   hooks       the hook lines of config, when there are any
 #   created     the creation time, RFC 3339
 #   pid         "PID START": the container's pid 1 on the host and its
 #               start time (field 22 of /proc/PID/stat), so that a reused
 #               pid is not taken for the container
 #   cgroup      cg-attach's --parent and --name, one a line
 #   exec.fifo   the FIFO its first process waits on until start
-#               (present: status created)
+#               (present, and no started: status created)
+#   started     (empty) start wrote the byte
 #   creating    the pid of the create that makes it
 #   made        (empty) create is done: the directory is no killed
 #               create's leftover
@@ -104,7 +106,7 @@ status_of() { # ID: set status, pid (0 when stopped) for container ID
   [ "$started" = "$s" ] || return 0
   case "$state" in Z | X) return 0 ;; esac
   pid=$p status=running
-  if [ -e "$oci_dir/exec.fifo" ]; then
+  if [ -e "$oci_dir/exec.fifo" ] && [ ! -e "$oci_dir/started" ]; then
     status=created
   elif frozen; then
     status=paused
@@ -113,29 +115,36 @@ status_of() { # ID: set status, pid (0 when stopped) for container ID
 
 cgroup_dirs() { # PID: set cgroups to PID's cgroup directories, one a line
   # (each v1 hierarchy's and the v2 one's, from /proc/PID/cgroup and the
-  # mount table)
-  cgroups=''
-  while IFS=: read -r hid ctrls path; do
-    while read -r _ _ _ mroot mnt rest; do
-      opts=${rest##* } fs=${rest#* - } fs=${fs%% *}
+  # mount table: one pass over the mount table, the first mount of each
+  # hierarchy taken; the shell reads a byte a call)
+  cgroups='' left_lines=''
+  while IFS= read -r l; do left_lines=$left_lines$l$NL; done <"/proc/$1/cgroup"
+  while read -r _ _ _ mroot mnt rest; do
+    [ -n "$left_lines" ] || break
+    opts=${rest##* } fs=${rest#* - } fs=${fs%% *}
+    case "$fs" in cgroup | cgroup2) ;; *) continue ;; esac
+    todo=$left_lines left_lines=''
+    while [ -n "$todo" ]; do
+      l=${todo%%"$NL"*} todo=${todo#*"$NL"}
+      hid=${l%%:*} path=${l#*:} ctrls=${path%%:*} path=${path#*:}
       case "$hid:$fs" in
-        0:cgroup2) ;;
-        0:* | *:cgroup2) continue ;;
-        *:cgroup)
-          left=$ctrls,
+        0:cgroup2) match=1 ;;
+        0:* | *:cgroup2) match='' ;;
+        *)
+          match=1 left=$ctrls,
           while [ -n "$left" ]; do
-            case ",$opts," in *",${left%%,*},"*) left=${left#*,} ;; *) break ;; esac
-          done
-          [ -z "$left" ] || continue ;;
-        *) continue ;;
+            case ",$opts," in *",${left%%,*},"*) left=${left#*,} ;; *) match=''; break ;; esac
+          done ;;
       esac
-      case "$mroot" in
-        /) cgroups=$cgroups$mnt$path$NL ;;
-        *) case "$path" in "$mroot" | "$mroot"/*) cgroups=$cgroups$mnt${path#"$mroot"}$NL ;; esac ;;
-      esac
-      break
-    done </proc/self/mountinfo
-  done <"/proc/$1/cgroup"
+      if [ -n "$match" ]; then
+        case "$mroot" in
+          /) cgroups=$cgroups$mnt$path$NL; continue ;;
+          *) case "$path" in "$mroot" | "$mroot"/*) cgroups=$cgroups$mnt${path#"$mroot"}$NL; continue ;; esac ;;
+        esac
+      fi
+      left_lines=$left_lines$l$NL
+    done
+  done </proc/self/mountinfo
 }
 
 frozen() { # is the container's cgroup frozen? (dir: its state)
@@ -231,7 +240,7 @@ state_of() { # ID: set st to the runtime-spec state of container ID (one
 run_hooks() { # KIND STATE [PID]: run the config's KIND hooks in order, the
   # state JSON on their stdin; with PID, in PID's namespaces (nsenter);
   # die when one fails or outlives its timeout
-  [ -e "$oci_dir/config" ] || return 0
+  [ -e "$oci_dir/hooks" ] || return 0
   while IFS= read -r line; do
     case "$line" in "hook $1$TAB"*) ;; *) continue ;; esac
     line=${line#hook "$1$TAB"}
@@ -243,7 +252,7 @@ run_hooks() { # KIND STATE [PID]: run the config's KIND hooks in order, the
     [ "$hook_status" -ne 124 ] || [ "$timeout" -le 0 ] ||
       die "$1 hook $path: still running after its timeout of $timeout s (killed)"
     [ "$hook_status" -eq 0 ] || die "$1 hook $path: failed with status $hook_status"
-  done <"$oci_dir/config"
+  done <"$oci_dir/hooks"
 }
 
 hook_run() { # KIND STATE PID TIMEOUT PATH ARGS ENV: one hook (ARGS and
