@@ -48,8 +48,16 @@ disabled_plugins = ["io.containerd.grpc.v1.cri",
 EOF
   ns_start "$C"
   export NS_PID NS_MNT
-  # nsenter executes into containerd (no fork): $! is containerd's PID
-  in_ns containerd --config "$C/config.toml" </dev/null >"$C/containerd.log" 2>&1 3>&- &
+  # ctr 1.6 drops --runc-binary with --uidmap (the task's options, its
+  # I/O owner, replace the container's runtime options): the shim then
+  # runs "runc" from containerd's PATH, where $C/bin's runs the runtime
+  # under test
+  mkdir "$C/bin"
+  printf '#!/bin/sh\nexec %s "$@"\n' "$OCI_RT" >"$C/bin/runc"
+  chmod 755 "$C/bin/runc"
+  # nsenter and env execute into containerd (no fork): $! is containerd's PID
+  in_ns env PATH="$C/bin:$PATH" containerd --config "$C/config.toml" \
+    </dev/null >"$C/containerd.log" 2>&1 3>&- &
   export CONTAINERD_PID=$!
   wait_for k version >/dev/null
   oci_image "$C"
@@ -209,6 +217,27 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   run find /sys/fs/cgroup/memory/"$NSNAME" -mindepth 1 -type d
   assert_success
   assert_output ''
+}
+
+# A user namespace: ctr run --uidmap/--gidmap (the snapshot chowned into
+# the range by ctr), linux.uidMappings through the runtime's ns-enter
+@test "oci-containerd: ctr run --uidmap, --gidmap: root inside is 100000 on the host, so is a file it writes to a bind" {
+  # the range's root must reach the rootfs (in C/state) and the bind
+  chmod 711 "$C"
+  mkdir -p "$C/uvol"
+  chown 100000:100000 "$C/uvol"
+  run krun -d --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+    --mount "type=bind,src=$C/uvol,dst=/v,options=rbind:rw" "$IMG" t-userns \
+    sh -c 'id >/v/id; echo x >/v/f; exec sleep 600'
+  show
+  assert_success
+  wait_for test -s "$C/uvol/f"
+  run cat "$C/uvol/id"
+  assert_output --regexp '^uid=0\(root\) gid=0\(root\)'
+  run awk '$1 == "Uid:" || $1 == "Gid:" { print $1, $2, $3, $4, $5 }' "/proc/$(task_pid t-userns)/status"
+  assert_output $'Uid: 100000 100000 100000 100000\nGid: 100000 100000 100000 100000'
+  run stat -c %u:%g "$C/uvol/f" "$C/uvol/id"
+  assert_output $'100000:100000\n100000:100000'
 }
 
 @test "oci-containerd: nothing of containerd is left on the host" {
