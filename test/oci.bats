@@ -28,6 +28,7 @@ teardown() {
   done
   [ -d "$O" ] && timeout 60 "$TOP/bin/mustela-oci" --root "$O" delete --force "$ID" 2>/dev/null || :
   [ -z "${U-}" ] || rm -rf "$U"
+  [ -z "${L-}" ] || losetup -d "$L"
   [ -z "${PROP-}" ] || umount -R "$T/m" "$T/v" 2>/dev/null || :
   container_teardown
 }
@@ -325,8 +326,8 @@ nothing_left() { # no state directory, no cgroup of the container, no
   run -0 bash -c 'echo "{\"memory\": {\"limit\": 33554432}, \"pids\": {\"limit\": 30}}" | "$@" update --resources - "$0"' "$ID" "${OCI[@]}"
   assert_equal "$(cat /sys/fs/cgroup/memory/mustela-oci-"$ID"/memory.limit_in_bytes)" 33554432
   assert_equal "$(cat /sys/fs/cgroup/pids/mustela-oci-"$ID"/pids.max)" 30
-  run -125 "${OCI[@]}" update --resources - "$ID" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 1}]}'
-  assert_output "mustela-oci: update: linux.resources: only memory, cpu and pids can change"
+  run -125 "${OCI[@]}" update --resources - "$ID" <<<'{"devices": [{"allow": false, "access": "rwm"}]}'
+  assert_output "mustela-oci: update: linux.resources.devices: cannot change (the device rules are set at create)"
   run -0 "${OCI[@]}" pause "$ID"
   status_is paused
   run -125 "${OCI[@]}" pause "$ID"
@@ -573,4 +574,94 @@ for f in /mnt/x/f /vol1/x/f /vol2/x/f; do cat "$f" 2>/dev/null || echo "$f none"
     "${OCI[@]}" run --bundle "$T/b" "$ID"
   run -0 cat "$T/out/limits"
   assert_output --regexp 'files +3000 +3000 +files'
+}
+
+# loop_device: a 64M loop device on a file of the test's (detached by
+# teardown); sets L, and LMAJ and LMIN to its numbers
+loop_device() {
+  truncate -s 64M "$T/disk"
+  L=$(losetup -f --show "$T/disk")
+  LMAJ=$(($(stat -c 0x%t "$L"))) LMIN=$(($(stat -c 0x%T "$L")))
+}
+
+@test "oci: linux.resources beyond memory, cpu and pids act through cg-attach: reservation, swappiness, the OOM killer, I/O throttles, hugepages, unified; update" {
+  loop_device
+  local d="major: $LMAJ, minor: $LMIN" m=/sys/fs/cgroup/memory/mustela-oci-$ID
+  local b=/sys/fs/cgroup/blkio/mustela-oci-$ID u=/sys/fs/cgroup/unified/mustela-oci-$ID
+  edit ".linux.resources = {memory: {limit: 67108864, reservation: 33554432, swappiness: 10, disableOOMKiller: true, useHierarchy: true}, blockIO: {throttleReadBpsDevice: [{$d, rate: 1048576}], throttleWriteBpsDevice: [{$d, rate: 2097152}], throttleReadIOPSDevice: [{$d, rate: 100}], throttleWriteIOPSDevice: [{$d, rate: 50}]}, hugepageLimits: [{pageSize: \"2MB\", limit: 4194304}], unified: {\"cgroup.max.descendants\": \"5\"}, cpu: {realtimeRuntime: 0, idle: 0}}"
+  args sleep 1000
+  run -0 create "$ID"
+  run -0 "${OCI[@]}" start "$ID"
+  status_is running
+  local pid
+  pid=$(jq -r .pid <<<"$output")
+  # the container's process in the cgroup, in the v1 hierarchies and in
+  # this hybrid layout's cgroup2 one (where hugetlb is)
+  run -0 grep -E "^[0-9]+:(blkio|memory|):/mustela-oci-$ID\$" "/proc/$pid/cgroup"
+  assert_equal "${#lines[@]}" 3
+  assert_equal "$(cat "$m/memory.soft_limit_in_bytes")" 33554432
+  assert_equal "$(cat "$m/memory.swappiness")" 10
+  assert_equal "$(grep oom_kill_disable "$m/memory.oom_control")" 'oom_kill_disable 1'
+  run -0 cat "$b"/blkio.throttle.{read_bps,write_bps,read_iops,write_iops}_device
+  assert_output "$LMAJ:$LMIN 1048576"$'\n'"$LMAJ:$LMIN 2097152"$'\n'"$LMAJ:$LMIN 100"$'\n'"$LMAJ:$LMIN 50"
+  assert_equal "$(cat "$u/hugetlb.2MB.max")" 4194304
+  assert_equal "$(cat "$u/cgroup.max.descendants")" 5
+  # update: the same keys on the running container (a rate of 0 lifts it)
+  run -0 "${OCI[@]}" update --resources - "$ID" <<<"{\"memory\": {\"reservation\": 16777216}, \"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $LMAJ, \"minor\": $LMIN, \"rate\": 0}]}, \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 2097152}], \"unified\": {\"cgroup.max.descendants\": \"7\"}}"
+  assert_equal "$(cat "$m/memory.soft_limit_in_bytes")" 16777216
+  assert_equal "$(cat "$b/blkio.throttle.read_bps_device")" ''
+  assert_equal "$(cat "$u/hugetlb.2MB.max")" 2097152
+  assert_equal "$(cat "$u/cgroup.max.descendants")" 7
+  run -125 "${OCI[@]}" update --resources - "$ID" <<<'{"network": {"classID": 1}}'
+  assert_output 'mustela-oci: linux.resources.network.classID: not supported: cg-attach has no net_cls controller (cgroup v1 only)'
+  run -125 "${OCI[@]}" update --resources - "$ID" <<<'{"cpu": {"burst": 1000}}'
+  assert_output 'mustela-oci: linux.resources.cpu.burst: not supported: unknown to mustela-oci'
+  assert_equal "$(cat "$u/hugetlb.2MB.max")" 2097152
+  run -0 "${OCI[@]}" delete --force "$ID"
+  nothing_left
+}
+
+@test "oci: linux.resources it cannot act on are refused at create, by name and why, nothing left" {
+  args true
+  cp "$T/b/config.json" "$T/good.json"
+  local c edit want r=linux.resources
+  for c in \
+    ".memory.kernel = 1048576|$r.memory.kernel: not supported: kernel memory limits are deprecated (cgroup v1 only; the memory limit counts kernel memory)" \
+    ".memory.kernelTCP = 1048576|$r.memory.kernelTCP: not supported: kernel memory limits are deprecated (cgroup v1 only; the memory limit counts TCP buffers)" \
+    ".memory.useHierarchy = false|$r.memory.useHierarchy false: not supported: the kernel's memory cgroups are always hierarchical" \
+    ".cpu.realtimeRuntime = 950000|$r.cpu.realtimeRuntime: not supported: cg-attach gives no realtime budget" \
+    ".cpu.realtimePeriod = 1000000|$r.cpu.realtimePeriod: not supported: cg-attach gives no realtime budget" \
+    ".cpu.idle = 1|$r.cpu.idle: not supported: cg-attach sets no cpu.idle (on cgroup v2, $r.unified can)" \
+    ".blockIO.leafWeight = 300|$r.blockIO.leafWeight: not supported: no kernel has had a leaf weight since CFQ was removed (Linux 5.0)" \
+    ".blockIO.weightDevice = [{major: 7, minor: 0, weight: 200, leafWeight: 100}]|$r.blockIO.leafWeight: not supported: no kernel has had a leaf weight since CFQ was removed (Linux 5.0)" \
+    ".network.classID = 1048577|$r.network.classID: not supported: cg-attach has no net_cls controller (cgroup v1 only)" \
+    ".network.priorities = [{name: \"eth0\", priority: 5}]|$r.network.priorities: not supported: cg-attach has no net_prio controller (cgroup v1 only)" \
+    ".rdma = {mlx5_1: {hcaHandles: 3, hcaObjects: 10000}}|$r.rdma: not supported: cg-attach has no rdma controller" \
+    ".cpu.burst = 1000|$r.cpu.burst: not supported: unknown to mustela-oci" \
+    ".memory.checkBeforeUpdate = true|$r.memory.checkBeforeUpdate: not supported: unknown to mustela-oci" \
+    ".bogus = 1|$r.bogus: not supported: unknown to mustela-oci"; do
+    edit=${c%%|*} want=${c#*|}
+    cp "$T/good.json" "$T/b/config.json"
+    edit ".linux.resources |= (. // {} | $edit)"
+    run -125 create "$ID"
+    assert_output "mustela-oci: $want"
+    nothing_left
+  done
+  # what this kernel lacks, cg-attach names in the chain (a block I/O
+  # weight needs CFQ, gone, or BFQ; a page size; a v1 controller through
+  # the hybrid layout's cgroup2 hierarchy)
+  for c in \
+    ".blockIO.weight = 500|cg-attach: --blkio-weight 500: no blkio.weight or blkio.bfq.weight in /sys/fs/cgroup/blkio/mustela-oci-$ID (no CFQ since Linux 5.0, and no BFQ I/O scheduler loaded)" \
+    ".hugepageLimits = [{pageSize: \"3MB\", limit: 4194304}]|cg-attach: --hugetlb 3MB:4194304: no 3MB huge pages here (no hugetlb.3MB.max in /sys/fs/cgroup/unified/mustela-oci-$ID)" \
+    ".unified = {\"memory.high\": \"64M\"}|cg-attach: --unified memory.high=64M: no memory controller in the cgroup v2 hierarchy /sys/fs/cgroup/unified" \
+    ".unified = {\"../cgroup.procs\": \"1\"}|cg-attach: bad unified: ../cgroup.procs=1 (KEY=VALUE, KEY a file of the cgroup)"; do
+    edit=${c%%|*} want=${c#*|}
+    [[ $want != *blkio.weight* ]] || ! compgen -G '/sys/fs/cgroup/blkio/blkio*.weight' >/dev/null ||
+      continue # a scheduler with weights: nothing to refuse
+    cp "$T/good.json" "$T/b/config.json"
+    edit ".linux.resources |= (. // {} | $edit)"
+    run -125 create "$ID"
+    assert_output "$want"
+    nothing_left
+  done
 }
