@@ -197,6 +197,16 @@ kill_and_check() {
   assert_equal "$(qemu_left)" ""
 }
 
+@test "qemu: --seccomp FILE: the profile goes into the VM with the run" {
+  # a comma in its path: doubled in qemu's option
+  printf 'default allow\nerrno 38 getcwd\n' >"$T/p,1"
+  run --separate-stderr -1 minc "$Q" --seccomp "$T/p,1" -r "$R" pwd
+  assert_equal "$stderr" "pwd: getcwd: Function not implemented"
+  run -0 minc "$Q" --explain --seccomp "$T/p,1" -r "$R" pwd
+  assert_line --partial -- "-fw_cfg name=opt/mustela/seccomp,file=$T/p,,1"
+  assert_equal "$(qemu_left)" ""
+}
+
 @test "qemu: --explain prints the qemu command and the chain inside, boots nothing" {
   run -0 minc "$Q" --explain --mem-limit 256M -r "$R" echo 'a,b'
   assert_line --regexp '^qemu-system-x86_64 '
@@ -227,6 +237,20 @@ kill_and_check() {
   assert_output "minc: --qemu: not with -D (the root filesystem is read-only in the VM)"
   run -125 minc "$Q" -b /tmp:/mnt -r "$R" true
   assert_output "minc: --qemu: -b: the VM sees no host path"
+  run -125 minc "$Q" -B -r "$R" true
+  assert_output "minc: --qemu: not with -B (qemu lives only as long as minc: its parent-death signal)"
+  run -125 minc "$Q" -X -r "$R" true
+  assert_output "minc: --qemu: not with -X (the VM has no host X11 socket)"
+  run -125 minc "$Q" --device /dev/null -r "$R" true
+  assert_output "minc: --qemu: no host device in the VM (--usedev, --device, --debugfs)"
+  run -125 minc "$Q" --arch arm64 -r "$R" true
+  assert_output "minc: --qemu: not with --arch (the VM's kernel runs x86_64 programs only)"
+  run -125 minc "$Q" -n dens --net-hook /bin/true -r "$R" true
+  assert_output "minc: --qemu: not with --net-hook (the VM's network is qemu's, no namespace on the host)"
+  run -125 minc "$Q" --cgroup-parent /mustela -r "$R" true
+  assert_output "minc: --qemu: not with --cgroup-parent (the limits apply in the VM's own cgroups)"
+  run -125 minc "$Q" --seccomp "$T/nothing" -r "$R" true
+  assert_output "minc: --seccomp $T/nothing: No such file or directory"
   run -125 minc "$Q" --mem-limit lots -r "$R" true
   assert_output "minc: --mem-limit lots: not a size for the VM (e.g. 512M)"
   run -125 minc "$Q" -r "$T/nothing" true
