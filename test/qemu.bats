@@ -2,9 +2,11 @@
 # qemu: minc --qemu runs the container inside a qemu VM with Debian's cloud
 # kernel (ermine's image): stdout, stderr and stdin apart, argv exact, the
 # status passed, the root untouched, -t keeps the writes, the VM's size and
-# network, signals and SIGKILL leave nothing, a marten image runs; bad
-# inputs; ermine build/list/rm. Each boot costs seconds without KVM: the
-# image is built once for the file, and each test boots at most twice.
+# network, signals and SIGKILL leave nothing, a terminal on stdin keeps
+# its modes after a SIGKILL, a marten image runs, --seccomp FILE; bad
+# inputs and the refused flags; ermine build/list/rm. Each boot costs
+# seconds without KVM: the image is built once for the file, and each test
+# boots at most twice.
 
 load 'lib/common'
 
