@@ -21,6 +21,10 @@ FRONTENDS = minc marten polecat ermine mustela-oci
 # commands that need nothing of the tree (installed as they are)
 TOOLS = mkrootfs
 BINS = $(addprefix helpers/,$(HELPERS))
+# Programs of the backends, not links of a chain (no man page, not on the
+# PATH): built as the helpers are, installed in LIBEXECDIR/mustela.
+LIBEXEC_HELPERS = oci-spec
+LIBEXEC_BINS = $(addprefix helpers/,$(LIBEXEC_HELPERS))
 
 # The helpers are static programs (those after the root switch must be:
 # nothing of theirs is looked up in the container's root), built with musl
@@ -46,7 +50,7 @@ STATIC_seccomp-load = -static
 LIBS_seccomp-load = -lseccomp
 endif
 
-all: $(BINS)
+all: $(BINS) $(LIBEXEC_BINS)
 
 # A helper whose modes are files of their own (helpers/NAME-PART.c, sharing
 # helpers/NAME.h) lists them in PARTS_NAME: they are linked with it.
@@ -59,6 +63,8 @@ PARTS_layer-unpack = helpers/layer-unpack-tar.c
 helpers/layer-unpack: $(PARTS_layer-unpack) helpers/layer-unpack.h
 PARTS_ns-enter = $(addprefix helpers/ns-enter-,join.c map.c keep.c relay.c)
 helpers/ns-enter: $(PARTS_ns-enter) helpers/ns-enter.h
+PARTS_oci-spec = helpers/oci-spec-json.c
+helpers/oci-spec: $(PARTS_oci-spec) helpers/oci-spec.h
 
 helpers/%: helpers/%.c helpers/lib.c helpers/lib.h $(HDEPS)
 	$(HCC) -std=gnu99 $(WARN) $(CFLAGS) $(STATIC_$*) \
@@ -148,7 +154,7 @@ uninstall:
 		rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
 
 clean:
-	rm -f $(BINS)
+	rm -f $(BINS) $(LIBEXEC_BINS)
 	rm -rf $(MUSL_INC)
 
 # Fuzzing (fuzz/): a libFuzzer harness per parser of what a user or an
@@ -164,7 +170,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_DIR ?= fuzz/build
 FUZZ_TARGETS = seccomp-profile seccomp-compiled cg-attach-args \
-	cap-drop-args ns-enter-args layer-unpack layer-pack pivot-args
+	cap-drop-args ns-enter-args layer-unpack layer-pack pivot-args oci-spec
 FUZZ_CFLAGS = -std=gnu99 -g -O1 -fno-omit-frame-pointer -Ihelpers \
 	-Wall -Wextra -Wno-unused-parameter -Wno-parentheses \
 	-Wno-unused-function -fsanitize=address,undefined \

@@ -76,3 +76,7 @@ replay() { # TARGET
 @test "fuzz: layer-pack replays (the walker over a described tree)" {
   replay layer-pack
 }
+
+@test "fuzz: oci-spec replays (config.json: the JSON reader, the lines oci-create reads)" {
+  replay oci-spec
+}
