@@ -110,8 +110,9 @@ OWN_DIRS = $(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(shell cd libexec/muste
 
 # The installed tree knows where it is: in each frontend its one line
 # MUSTELA_LIBEXEC=, in minc-lib.sh's mustela_paths its one line helpers=
-# (both the checkout's relative paths) become the final paths, DESTDIR
-# left out. A file without exactly that one line fails the install.
+# (both the checkout's relative paths), in oci-config its one line
+# "$helpers/oci-spec" become the final paths, DESTDIR left out. A file
+# without exactly that one line fails the install.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/seccomp \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
@@ -129,6 +130,11 @@ install: all
 		install -D -m $$m "libexec/mustela/$$f" \
 			"$(DESTDIR)$(LIBEXECDIR)/mustela/$$f" || exit 1; \
 	done
+	install -m 755 $(LIBEXEC_BINS) $(DESTDIR)$(LIBEXECDIR)/mustela
+	d=$(DESTDIR)$(LIBEXECDIR)/mustela/oci-config; \
+		sed -i 's|^\( *\)"$$helpers/oci-spec"|\1"$(LIBEXECDIR)/mustela/oci-spec"|' "$$d" && \
+		[ "$$(grep -c '^ *"$(LIBEXECDIR)/mustela/oci-spec" "$$@"$$' "$$d")" = 1 ] || \
+		{ echo "install: oci-config: not one line \"\$$helpers/oci-spec\"" >&2; exit 1; }
 	d=$(DESTDIR)$(LIBEXECDIR)/mustela/minc-lib.sh; paths='/^mustela_paths()/,/^}/'; \
 		sed -i "$$paths"'s|^\( *\)helpers=.*|\1helpers=$(BINDIR) share=$(DATADIR)|' "$$d" && \
 		[ "$$(sed -n "$$paths"p "$$d" | grep -c '^ *helpers=')" = 1 ] || \
@@ -145,7 +151,8 @@ install: all
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(HELPERS) $(TOOLS) $(INST_FRONTENDS)) \
-		$(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(INST_LIBEXEC)) \
+		$(addprefix $(DESTDIR)$(LIBEXECDIR)/mustela/,$(INST_LIBEXEC) \
+			$(LIBEXEC_HELPERS)) \
 		$(addprefix $(DESTDIR)$(DATADIR)/seccomp/,$(INST_POLICY)) \
 		$(addprefix $(DESTDIR)$(MANDIR)/,$(INST_MAN)) \
 		$(addprefix $(DESTDIR)$(DOCDIR)/,$(INST_DOC)) \
