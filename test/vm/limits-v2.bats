@@ -115,6 +115,41 @@ elapsed() { # COMMAND...
   assert_not_exist "$CG/$P-2"
 }
 
+@test "limits-v2: mustela-oci: linux.resources' reservation, I/O throttles, hugepage limits and unified in the container's cgroup; swappiness refused" {
+  container_setup
+  O=$T/state ID=oci-lim-$$
+  local maj=${LDEV%:*} min=${LDEV#*:} c=$CG/mustela-oci-oci-lim-$$
+  mkdir -p "$T/b"
+  mustela-oci spec --bundle "$T/b"
+  jq --arg r "$R" --argjson maj "$maj" --argjson min "$min" '.root.path = $r |
+    .process.args = ["sleep", "1000"] | .linux.resources = {
+      memory: {limit: 67108864, reservation: 16777216},
+      blockIO: {throttleReadBpsDevice: [{major: $maj, minor: $min, rate: 1048576}],
+        throttleWriteIOPSDevice: [{major: $maj, minor: $min, rate: 50}]},
+      hugepageLimits: [{pageSize: "2MB", limit: 4194304}],
+      unified: {"memory.high": "50331648"}}' "$T/b/config.json" >"$T/config.json"
+  mv "$T/config.json" "$T/b/config.json"
+  # (the container keeps its stdio: not run's pipe, which would stay open)
+  mustela-oci --root "$O" create --bundle "$T/b" "$ID" </dev/null >"$T/out" 2>&1 ||
+    fail "create: $(cat "$T/out")"
+  run -0 mustela-oci --root "$O" start "$ID"
+  assert_equal "$(cat "$c/memory.low")" 16777216
+  assert_equal "$(grep "^$LDEV " "$c/io.max")" "$LDEV rbps=1048576 wbps=max riops=max wiops=50"
+  assert_equal "$(cat "$c/hugetlb.2MB.max")" 4194304
+  assert_equal "$(cat "$c/memory.high")" 50331648
+  run -0 mustela-oci --root "$O" update --resources - "$ID" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]}'
+  assert_equal "$(cat "$c/hugetlb.2MB.max")" 2097152
+  run -0 mustela-oci --root "$O" delete --force "$ID"
+  assert_not_exist "$c"
+  # what cgroup v2 cannot do: refused by name, nothing made
+  jq '.linux.resources.memory.swappiness = 10' "$T/b/config.json" >"$T/config.json"
+  mv "$T/config.json" "$T/b/config.json"
+  run -125 mustela-oci --root "$O" create --bundle "$T/b" "$ID" </dev/null
+  assert_output 'mustela-oci: linux.resources.memory.swappiness: not supported: cgroup v2 has no memory.swappiness'
+  assert_not_exist "$O/$ID"
+  assert_not_exist "$c"
+}
+
 @test "limits-v2: no cgroup of this file is left" {
   run -0 find "$CG" -name "$P-*"
   assert_output ''
