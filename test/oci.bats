@@ -665,3 +665,23 @@ loop_device() {
     nothing_left
   done
 }
+
+@test "oci: supplementary groups are process.user.additionalGids exactly: none when it names none (as runc), for the first process and exec" {
+  args sh -c 'grep ^Groups: /proc/self/status >/tmp/groups; exec sleep 1000'
+  create "$ID"
+  quiet "${OCI[@]}" start "$ID"
+  wait_for test -s "$T/out/groups"
+  run -0 cat "$T/out/groups"
+  assert_output --regexp $'^Groups:\t *$'
+  run -0 "${OCI[@]}" exec "$ID" grep ^Groups: /proc/self/status
+  assert_output --regexp $'^Groups:\t *$'
+  run -0 "${OCI[@]}" exec --user 1000:1000 "$ID" grep ^Groups: /proc/self/status
+  assert_output --regexp $'^Groups:\t *$'
+  quiet "${OCI[@]}" delete --force "$ID"
+  edit '.process.user.additionalGids = [10, 20]'
+  create "$ID"
+  quiet "${OCI[@]}" start "$ID"
+  wait_for test -s "$T/out/groups"
+  run -0 cat "$T/out/groups"
+  assert_output --regexp $'^Groups:\t10 20 *$'
+}
