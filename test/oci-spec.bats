@@ -16,6 +16,14 @@ load 'lib/common'
 
 C=$TOP/test/oci-spec
 
+teardown() { # the test that parks a container: it goes even when an
+  # assertion failed half-way (its cgroups were left behind once)
+  if [ -n "${OCI_ID-}" ] && [ -d "$T/state" ]; then
+    "$TOP/bin/mustela-oci" --root "$T/state" delete --force "$OCI_ID" 2>/dev/null || :
+  fi
+  [ -z "${OCI_ID-}" ] || container_teardown
+}
+
 spec() { # [OPTION] FILE: run oci-spec, its stderr apart
   run --separate-stderr oci-spec "$@"
 }
@@ -211,6 +219,7 @@ refused() { # JSON MESSAGE [OPTION]: JSON refused with oci-spec: FILE: MESSAGE
 @test "oci-spec: mustela-oci's create, exec --process and update --resources refuse through it, with its message; create leaves nothing" {
   container_setup
   local o=$T/state b=$T/b id=oci-spec-$$
+  OCI_ID=$id
   mkdir -p "$b"
   "$TOP/bin/mustela-oci" spec --bundle "$b"
   jq ".root.path = \"$R\" | .process.args = [\"true\", \"a\u001eb\"]" "$b/config.json" >"$T/c.json"
@@ -234,5 +243,4 @@ refused() { # JSON MESSAGE [OPTION]: JSON refused with oci-spec: FILE: MESSAGE
   assert_output 'mustela-oci: --resources: not valid: linux.resources.memory.limit: not an integer (a string)'
   run -0 "$TOP/bin/mustela-oci" --root "$o" delete --force "$id"
   assert_not_exist "$o/$id"
-  container_teardown
 }
