@@ -230,6 +230,25 @@ static void one(struct out *o, const struct jv *s, const char *where)
 	put_str(o, s, where, 1, 0, NULL);
 }
 
+/* "KEY name=value", a line for each member of the object d (null: none):
+ * linux.sysctl's and linux.resources.unified's. */
+static void name_values(struct out *o, const char *key, const struct jv *d,
+			const char *where)
+{
+	char w[WHERE_MAX];
+	size_t i;
+
+	for (i = 0; d && i < d->n; i++) {
+		sub_key(w, where, &d->key[i]);
+		puts_(o, key);
+		puts_(o, " ");
+		one(o, &d->key[i], w);
+		puts_(o, "=");
+		one(o, &d->kid[i], w);
+		puts_(o, "\n");
+	}
+}
+
 /* jq's `field`: one field of a tab-separated line. */
 static void field(struct out *o, const struct jv *s, const char *where)
 {
@@ -863,15 +882,8 @@ static void resources(struct out *o, const struct jv *l, const char *where)
 		num_opt(o, e, "hcaObjects", wi);
 		puts_(o, "\n");
 	}
-	d = member(o, r, "unified", J_OBJ, w);
-	for (i = 0; d && i < d->n; i++) {
-		sub_key(wi, "linux.resources.unified", &d->key[i]);
-		puts_(o, "unified ");
-		one(o, &d->key[i], wi);
-		puts_(o, "=");
-		one(o, &d->kid[i], wi);
-		puts_(o, "\n");
-	}
+	name_values(o, "unified", member(o, r, "unified", J_OBJ, w),
+		    "linux.resources.unified");
 	unknown_resources(o, r, w);
 }
 
@@ -897,7 +909,7 @@ static void mappings(struct out *o, const char *k, const struct jv *l,
 /* linux: namespaces, maps, paths, sysctl, devices, resources, seccomp. */
 static void linux_(struct out *o, const struct jv *cfg)
 {
-	char w[WHERE_MAX], wi[WHERE_MAX], wk[WHERE_MAX];
+	char w[WHERE_MAX], wi[WHERE_MAX];
 	const char *where = "linux";
 	const struct jv *l = member(o, cfg, "linux", J_OBJ, "");
 	const struct jv *a, *e, *v;
@@ -920,15 +932,8 @@ static void linux_(struct out *o, const struct jv *cfg)
 	mappings(o, "gidmap", l, "gidMappings");
 	lines_str(o, "masked", l, "maskedPaths", where);
 	lines_str(o, "ropath", l, "readonlyPaths", where);
-	v = member(o, l, "sysctl", J_OBJ, where);
-	for (i = 0; v && i < v->n; i++) {
-		sub_key(wk, "linux.sysctl", &v->key[i]);
-		puts_(o, "sysctl ");
-		one(o, &v->key[i], wk);
-		puts_(o, "=");
-		one(o, &v->kid[i], wk);
-		puts_(o, "\n");
-	}
+	name_values(o, "sysctl", member(o, l, "sysctl", J_OBJ, where),
+		    "linux.sysctl");
 	a = list(o, l, "devices", where);
 	for (i = 0; a && i < a->n; i++) {
 		idx(wi, "linux.devices", i);
