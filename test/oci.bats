@@ -5,19 +5,10 @@
 # containerd drive it in oci-podman.bats and oci-containerd.bats
 
 load 'lib/common'
+load 'lib/oci'
 
 setup() {
-  container_setup
-  O=$T/state
-  OCI=(timeout 60 "$TOP/bin/mustela-oci" --root "$O")
-  # the bundle: the shared rootfs, read-only, and a directory of the
-  # test's bound on its /tmp (what the container and the hooks write;
-  # a destination that exists: the shared rootfs is never written to)
-  mkdir -p "$T/b" "$T/out"
-  "$TOP/bin/mustela-oci" spec --bundle "$T/b"
-  edit ".root.path = \"$R\" | .mounts += [{destination: \"/tmp\", type: \"bind\", source: \"$T/out\", options: [\"rbind\"]}]"
-  ID=oci-test-$$-$BATS_TEST_NUMBER
-  edit ".hostname = \"$ID\""
+  oci_setup 60 "oci-test-$$-$BATS_TEST_NUMBER"
 }
 
 teardown() {
@@ -31,10 +22,6 @@ teardown() {
   [ -z "${L-}" ] || losetup -d "$L"
   [ -z "${PROP-}" ] || umount -R "$T/m" "$T/v" 2>/dev/null || :
   container_teardown
-}
-
-edit() { # JQ: change the bundle's config.json
-  jq "$1" "$T/b/config.json" >"$T/b/config.new" && mv "$T/b/config.new" "$T/b/config.json"
 }
 
 args() { # WORD...: the container's process.args
@@ -52,11 +39,6 @@ create() { # ID: create the container, its output in $T/out (the container
 
 quiet() { # COMMAND...: run COMMAND, its stdio elsewhere than run's pipe
   "$@" </dev/null >"$T/out/quiet" 2>&1
-}
-
-status_is() { # STATUS: the state's status
-  run -0 "${OCI[@]}" state "$ID"
-  assert_equal "$(jq -r .status <<<"$output")" "$1"
 }
 
 nothing_left() { # no state directory, no cgroup of the container, no

@@ -10,21 +10,16 @@
 # The shared fixtures (the rootfs the other files of the run use too);
 # common.bash takes the top of the tree to be one level up: fix it.
 load '../lib/common'
+load '../lib/oci'
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 export PATH="$TOP/helpers:$TOP/bin:$PATH"
 CG=/sys/fs/cgroup
 
 setup() {
-  container_setup
-  O=$T/state
-  OCI=(timeout 100 "$TOP/bin/mustela-oci" --root "$O")
-  mkdir -p "$T/b" "$T/out"
-  "$TOP/bin/mustela-oci" spec --bundle "$T/b"
-  edit ".root.path = \"$R\" | .mounts += [{destination: \"/tmp\", type: \"bind\", source: \"$T/out\", options: [\"rbind\"]}]"
-  ID=oci-vm-$$-$BATS_TEST_NUMBER
+  oci_setup 100 "oci-vm-$$-$BATS_TEST_NUMBER"
   # a cgroup parent of the test's, below the root as kubelet's pods are
   P=oci-vm-$$
-  edit ".hostname = \"$ID\" | .process.args = [\"sleep\", \"1000\"]"
+  edit '.process.args = ["sleep", "1000"]'
   if [ "$(stat -fc %T "$CG")" = cgroup2fs ]; then
     V=2
   else
@@ -41,10 +36,6 @@ teardown() {
   container_teardown
 }
 
-edit() { # JQ: change the bundle's config.json
-  jq "$1" "$T/b/config.json" >"$T/b/config.new" && mv "$T/b/config.new" "$T/b/config.json"
-}
-
 create() { # create the container; its stdio in $T/out (the container
   # keeps it: a pipe of run would never close)
   "${OCI[@]}" create --bundle "$T/b" "$ID" </dev/null >"$T/out/stdout" 2>"$T/out/stderr" ||
@@ -53,11 +44,6 @@ create() { # create the container; its stdio in $T/out (the container
 
 stopped() { # the container's state says stopped
   [ "$("${OCI[@]}" state "$ID" | jq -r .status)" = stopped ]
-}
-
-status_is() { # STATUS: the state's status
-  run -0 "${OCI[@]}" state "$ID"
-  assert_equal "$(jq -r .status <<<"$output")" "$1"
 }
 
 # cg FILE: the container's cgroup file FILE (v2's name), read from the
