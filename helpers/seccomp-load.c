@@ -2,7 +2,7 @@
  *
  * usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...]
  *        seccomp-load --compile FILE [--caps LIST] PROFILE
- *        seccomp-load --check PROFILE
+ *        seccomp-load --check [--compiled FILE [--caps LIST]] PROFILE
  *
  * Changes: sets no_new_privs (libseccomp's default, SCMP_FLTATR_CTL_NNP) and
  * installs a seccomp filter built from PROFILE, a plain-text file of rules
@@ -27,7 +27,11 @@
  * effective set the `unless`/`if` rules were judged against, or --caps LIST
  * instead, the architecture, libseccomp's version, the kernel's seccomp API
  * level), and --compiled FILE loads that program instead of compiling, if
- * all of these match now; else it compiles as without it.
+ * all of these match now; else it compiles as without it, silently.
+ * --check --compiled FILE says which it would be: exit 0 when FILE would
+ * be loaded as it is (for --caps LIST, or the effective set now), else 1
+ * and the first mismatch on stderr; the same comparison, not_used(),
+ * serves both.
  *
  * The profile's text is parsed in a file of its own,
  * seccomp-load-profile.c (what the parts share: seccomp-load.h).
@@ -36,14 +40,17 @@
  * at memory: conditions compare argument values, never what a pointer
  * points to (see seccomp(2)). The profile must leave execve allowed.
  *
- * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's.
+ * Exit: 125 own failure, 126/127 prog not executable / not found, else prog's;
+ * --check, --compile: 0 done; --check --compiled: 0 used, 1 not used.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <seccomp.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,12 +68,16 @@
 #include "seccomp-load.h"
 
 #define SYNOPSIS "seccomp-load [--compiled FILE] PROFILE [--] prog [args...]" \
-	" | --compile FILE [--caps LIST] PROFILE | --check PROFILE"
+	" | --compile FILE [--caps LIST] PROFILE" \
+	" | --check [--compiled FILE [--caps LIST]] PROFILE"
 #define OPTIONS \
 	"  --check          compile PROFILE, load nothing, run nothing\n" \
 	"  --compile FILE   write the compiled filter to FILE, run nothing\n" \
-	"  --caps LIST      judge unless/if rules against LIST (with --compile)\n" \
-	"  --compiled FILE  load FILE if made from PROFILE, else compile it\n" \
+	"  --caps LIST      judge unless/if rules against LIST (with --compile,\n" \
+	"                   --check --compiled)\n" \
+	"  --compiled FILE  load FILE if made from PROFILE, else compile it;\n" \
+	"                   with --check: exit 0 if FILE would be loaded, else\n" \
+	"                   1 and why not\n" \
 	"  -h, --help       print this help\n"
 
 /* The effective capability set now. */
@@ -200,35 +211,108 @@ static void compile(const char *out, scmp_filter_ctx ctx, uint64_t text,
 	free(prog);
 }
 
+/* reason(why, fmt, ...): why, the reason written into it. */
+#define WHY 96
+__attribute__((format(printf, 2, 3)))
+static const char *reason(char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, WHY, fmt, ap);
+	va_end(ap);
+	return why;
+}
+
+/* Why the compiled program data (len bytes, a whole file) cannot be loaded
+ * for this profile text and effective set caps, on this architecture, with
+ * this libseccomp and this kernel: the first mismatch, written into why; or
+ * NULL when it can be loaded as it is. Whole first (a program seccomp(2)
+ * may take), then made for the same things. --compiled asks it before
+ * loading, --check --compiled to say so. */
+static const char *not_used(const char *data, size_t len, uint64_t text,
+			    uint64_t caps, char *why)
+{
+	size_t magic = len < sizeof(MAGIC) - 1 ? len : sizeof(MAGIC) - 1;
+	struct compiled h;
+	uint32_t api;
+	size_t want;
+
+	if (len == 0 || memcmp(data, MAGIC, magic) != 0)
+		return "not a compiled program";
+	if (len < sizeof(h))
+		return reason(why, "truncated: %zu bytes, its header is %zu",
+			      len, sizeof(h));
+	memcpy(&h, data, sizeof(h));
+	if (h.len == 0 || h.len > BPF_MAXINSNS)
+		return reason(why, "%u instructions, not 1 to %u", h.len,
+			      BPF_MAXINSNS);
+	want = sizeof(h) + (size_t)h.len * 8;
+	if (len < want)
+		return reason(why, "truncated: %zu bytes, its %u instructions "
+			      "make %zu", len, h.len, want);
+	if (len > want)
+		return reason(why, "%zu bytes after its %u instructions",
+			      len - want, h.len);
+	if (h.prog != fnv(data + sizeof(h), len - sizeof(h), FNV_START))
+		return "checksum of the instructions wrong";
+	if (h.text != text)
+		return "made from another profile text";
+	if (h.caps != caps)
+		return reason(why, "made for capabilities 0x%" PRIx64 " not 0x%"
+			      PRIx64, h.caps, caps);
+	if (h.arch != SCMP_ARCH_NATIVE)
+		return reason(why, "arch 0x%x, this is 0x%x", h.arch,
+			      (unsigned)SCMP_ARCH_NATIVE);
+	if (h.version != VERSION)
+		return reason(why, "libseccomp %u.%u.%u, this is %u.%u.%u",
+			      h.version >> 16, h.version >> 8 & 0xff,
+			      h.version & 0xff, SCMP_VER_MAJOR, SCMP_VER_MINOR,
+			      SCMP_VER_MICRO);
+	api = (uint32_t)seccomp_api_get();
+	if (h.api != api)
+		return reason(why, "kernel seccomp API level %u, this kernel %u",
+			      h.api, api);
+	return NULL;
+}
+
 /* --compiled FILE: load its program if it was made from this text for the
  * effective set now, here; 0 when loaded, -1 when it does not match (and
  * the profile is compiled instead). */
 static int load_compiled(const char *path, uint64_t text)
 {
 	struct sock_fprog fprog;
-	struct compiled h;
+	char why[WHY];
 	size_t len;
 	char *data = read_file(path, &len);
 
-	if (len < sizeof(h))
-		return free(data), -1;
-	memcpy(&h, data, sizeof(h));
-	if (memcmp(h.magic, MAGIC, sizeof(h.magic)) != 0 || h.text != text ||
-	    h.caps != effective() || h.arch != SCMP_ARCH_NATIVE ||
-	    h.version != VERSION || h.len == 0 || h.len > BPF_MAXINSNS ||
-	    len != sizeof(h) + (size_t)h.len * 8 ||
-	    h.prog != fnv(data + sizeof(h), len - sizeof(h), FNV_START) ||
-	    h.api != (uint32_t)seccomp_api_get())
+	if (not_used(data, len, text, effective(), why))
 		return free(data), -1;
 	/* As seccomp_load(3) does: no_new_privs, then the filter. */
-	fprog.len = (unsigned short)h.len;
-	fprog.filter = (struct sock_filter *)(void *)(data + sizeof(h));
+	fprog.len = (unsigned short)((len - sizeof(struct compiled)) / 8);
+	fprog.filter = (struct sock_filter *)(void *)(data +
+						       sizeof(struct compiled));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die("prctl PR_SET_NO_NEW_PRIVS");
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
 		die("seccomp %s", path);
 	free(data);
 	return 0;
+}
+
+/* --check --compiled FILE: 0 when --compiled FILE would load it as it is
+ * for this text and the effective set caps; else 1, saying why. */
+static int check_compiled(const char *path, uint64_t text, uint64_t caps)
+{
+	char why[WHY];
+	size_t len;
+	char *data = read_file(path, &len);
+	const char *r = not_used(data, len, text, caps, why);
+
+	if (r)
+		warnx_("%s: not used: %s", path, r);
+	free(data);
+	return r ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -263,10 +347,11 @@ int main(int argc, char **argv)
 		default: usage(SYNOPSIS, EXIT_SELF);
 		}
 	}
-	/* --check and --compile take the profile alone, --caps goes with
-	 * --compile, --compiled with a program. */
+	/* --check and --compile take the profile alone, --compiled a program
+	 * unless with --check; --caps goes with --compile or --check
+	 * --compiled. */
 	if (optind >= argc || (check || out) && optind + 1 != argc ||
-	    check + !!out + !!in > 1 || caps && !out)
+	    out && (in || check) || caps && !out && !(check && in))
 		usage(SYNOPSIS, EXIT_SELF);
 	profile = argv[optind++];
 	/* Started as /proc/self/fd/N, the way the chain carries the host's
@@ -280,9 +365,11 @@ int main(int argc, char **argv)
 		argv = prog_argv(argc, argv, optind, SYNOPSIS);
 	text = read_file(profile, &len);
 	sum = fnv(text, len, FNV_START);
+	judge = caps ? cap_mask(caps, 64, "--caps") : effective();
+	if (check && in)
+		return check_compiled(in, sum, judge);
 	if (in && load_compiled(in, sum) == 0)
 		exec_or_die(argv);
-	judge = caps ? cap_mask(caps, 64, "--caps") : effective();
 	ctx = parse_profile(profile, text, judge);
 
 	/* --check: compile the filter to BPF, and throw it away. */

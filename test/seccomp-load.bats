@@ -164,7 +164,7 @@ probe_all() {
 
 @test "seccomp-load: -h prints the usage on stdout, exit 0" {
   run -0 seccomp-load -h
-  assert_line --index 0 'seccomp-load: usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...] | --compile FILE [--caps LIST] PROFILE | --check PROFILE'
+  assert_line --index 0 'seccomp-load: usage: seccomp-load [--compiled FILE] PROFILE [--] prog [args...] | --compile FILE [--caps LIST] PROFILE | --check [--compiled FILE [--caps LIST]] PROFILE'
   run -0 seccomp-load --help
   assert_output "$(seccomp-load -h)"
   for o in check compile caps compiled help; do
@@ -505,6 +505,151 @@ le64() {
   run -125 seccomp-load --compile "$T/a.bpf" "$T/bad"
   assert_output --partial "$T/bad:2:"
   assert_not_exists "$T/a.bpf"
+}
+
+# le32 NUMBER: 4 bytes, little-endian
+le32() {
+  printf '%b' "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) \
+    $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)))"
+}
+
+# poke FILE OFFSET: overwrite FILE's bytes from OFFSET with stdin
+poke() {
+  dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# not_used FILE REASON: the check's output is that line on stderr, exit 1
+not_used() {
+  assert_equal "$status" 1
+  assert_equal "$output" ''
+  assert_equal "$stderr" "seccomp-load: $1: not used: $2"
+}
+
+@test "seccomp-load: --check --compiled exits 0 for the program --compiled loads as it is" {
+  profile a 'default allow' 'errno EDOM keyctl'
+  profile b 'default allow' 'errno ERANGE keyctl'
+  run -0 seccomp-load --compile "$T/a.bpf" "$T/a"
+  run -0 --separate-stderr seccomp-load --check --compiled "$T/a.bpf" "$T/a"
+  assert_equal "$output$stderr" ''
+  # a's header with b's program and its sum: used (b's rule acts), and the
+  # check says so; with a's sum left: not used (a is compiled), and it says
+  # why
+  run -0 seccomp-load --compile "$T/b.bpf" "$T/b"
+  { head -c 24 "$T/a.bpf"; le64 "$(fnv "$T/b.bpf" 48)"
+    tail -c +33 "$T/a.bpf" | head -c 16; tail -c +49 "$T/b.bpf"; } >"$T/x.bpf"
+  { head -c 48 "$T/a.bpf"; tail -c +49 "$T/b.bpf"; } >"$T/y.bpf"
+  run -0 seccomp-load --check --compiled "$T/x.bpf" "$T/a"
+  run -1 seccomp-load --compiled "$T/x.bpf" "$T/a" -- "$PROBE" keyctl 1
+  assert_output ERANGE
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/y.bpf" "$T/a"
+  not_used "$T/y.bpf" 'checksum of the instructions wrong'
+  run -1 seccomp-load --compiled "$T/y.bpf" "$T/a" -- "$PROBE" keyctl 1
+  assert_output EDOM
+  # descriptors, as --compiled reads them
+  run -0 seccomp-load --check --compiled /proc/self/fd/8 /proc/self/fd/9 \
+    8<"$T/a.bpf" 9<"$T/a"
+}
+
+@test "seccomp-load: --check --compiled judges the set of --caps, else its own" {
+  local eff
+  eff=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+  eff=$(printf '0x%x' "0x$eff")
+  profile a 'default allow' 'errno EDOM keyctl unless sys_admin'
+  run -0 seccomp-load --compile "$T/a.bpf" --caps '' "$T/a"
+  run -0 seccomp-load --check --compiled "$T/a.bpf" --caps '' "$T/a"
+  # root with its capabilities: not used, and --compiled compiles
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/a.bpf" "$T/a"
+  not_used "$T/a.bpf" "made for capabilities 0x0 not $eff"
+  run -1 seccomp-load --compiled "$T/a.bpf" "$T/a" -- "$PROBE" keyctl 9999
+  assert_output EOPNOTSUPP
+  # with none: used, as --compiled uses it
+  run -0 setpriv --bounding-set=-all seccomp-load --check --compiled \
+    "$T/a.bpf" "$T/a"
+  run -1 setpriv --bounding-set=-all seccomp-load --compiled "$T/a.bpf" \
+    "$T/a" -- "$PROBE" keyctl 9999
+  assert_output EDOM
+  # made for chown and kill (bits 0 and 5)
+  run -0 seccomp-load --compile "$T/b.bpf" --caps chown,kill "$T/a"
+  run -0 seccomp-load --check --compiled "$T/b.bpf" --caps kill,chown "$T/a"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/b.bpf" \
+    --caps chown "$T/a"
+  not_used "$T/b.bpf" 'made for capabilities 0x21 not 0x1'
+}
+
+@test "seccomp-load: --check --compiled names the first mismatch, exit 1" {
+  local api n
+  profile a 'default allow' 'errno EDOM keyctl'
+  profile a2 'default allow' 'errno ERANGE keyctl'
+  run -0 seccomp-load --compile "$T/a.bpf" "$T/a"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/a.bpf" "$T/a2"
+  not_used "$T/a.bpf" 'made from another profile text'
+  # not a compiled program: a profile, an empty file
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/a" "$T/a"
+  not_used "$T/a" 'not a compiled program'
+  : >"$T/e"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/e" "$T/a"
+  not_used "$T/e" 'not a compiled program'
+  # cut in its header, in its instructions; longer than them
+  head -c 20 "$T/a.bpf" >"$T/t"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/t" "$T/a"
+  not_used "$T/t" 'truncated: 20 bytes, its header is 48'
+  n=$(( ($(stat -c %s "$T/a.bpf") - 48) / 8 ))
+  head -c 60 "$T/a.bpf" >"$T/t"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/t" "$T/a"
+  not_used "$T/t" "truncated: 60 bytes, its $n instructions make $((48 + n * 8))"
+  { cat "$T/a.bpf"; printf 'abc'; } >"$T/t"
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/t" "$T/a"
+  not_used "$T/t" "3 bytes after its $n instructions"
+  # one byte of an instruction changed
+  cp "$T/a.bpf" "$T/c"
+  printf '\xff' | poke "$T/c" 50
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/c" "$T/a"
+  not_used "$T/c" 'checksum of the instructions wrong'
+  # made elsewhere: the header's arch (offset 32), libseccomp version (36),
+  # API level (40), instruction count (44)
+  cp "$T/a.bpf" "$T/c"
+  le32 $((0x40000003)) | poke "$T/c" 32
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/c" "$T/a"
+  assert_equal "$status" 1
+  assert_regex "$stderr" "^seccomp-load: $T/c: not used: arch 0x40000003, this is 0x[0-9a-f]+\$"
+  cp "$T/a.bpf" "$T/c"
+  le32 $((2 << 16 | 4 << 8 | 1)) | poke "$T/c" 36
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/c" "$T/a"
+  assert_equal "$status" 1
+  assert_regex "$stderr" "^seccomp-load: $T/c: not used: libseccomp 2\.4\.1, this is [0-9]+\.[0-9]+\.[0-9]+\$"
+  api=$(od -An -tu4 -j 40 -N 4 "$T/a.bpf" | tr -d ' ')
+  cp "$T/a.bpf" "$T/c"
+  le32 $((api + 1)) | poke "$T/c" 40
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/c" "$T/a"
+  not_used "$T/c" "kernel seccomp API level $((api + 1)), this kernel $api"
+  cp "$T/a.bpf" "$T/c"
+  le32 0 | poke "$T/c" 44
+  run -1 --separate-stderr seccomp-load --check --compiled "$T/c" "$T/a"
+  not_used "$T/c" '0 instructions, not 1 to 4096'
+}
+
+@test "seccomp-load: --check --compiled: usage and errors, 125" {
+  profile a 'default allow' 'errno EDOM keyctl'
+  run -0 seccomp-load --compile "$T/a.bpf" "$T/a"
+  # no PROFILE; a program
+  run -125 seccomp-load --check --compiled "$T/a.bpf"
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --check --compiled "$T/a.bpf" "$T/a" -- true
+  assert_output --partial 'seccomp-load: usage:'
+  # --caps with a program, or with --check alone
+  run -125 seccomp-load --compiled "$T/a.bpf" --caps chown "$T/a" -- true
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --check --caps chown "$T/a"
+  assert_output --partial 'seccomp-load: usage:'
+  run -125 seccomp-load --check --compile "$T/b.bpf" "$T/a"
+  assert_output --partial 'seccomp-load: usage:'
+  assert_not_exists "$T/b.bpf"
+  run -125 seccomp-load --check --compiled "$T/a.bpf" --caps bogus "$T/a"
+  assert_output 'seccomp-load: --caps: unknown capability: bogus'
+  run -125 seccomp-load --check --compiled "$T/none" "$T/a"
+  assert_output "seccomp-load: open $T/none: No such file or directory"
+  run -125 seccomp-load --check --compiled "$T/a.bpf" "$T/none"
+  assert_output "seccomp-load: open $T/none: No such file or directory"
 }
 
 @test "seccomp-load: default.policy with Docker's capabilities refuses what Docker refuses" {
