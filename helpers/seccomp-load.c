@@ -161,7 +161,7 @@ struct compiled {
 	uint64_t text;		/* fnv of the profile's text */
 	uint64_t caps;		/* the effective set `unless` was judged by */
 	uint64_t prog;		/* fnv of the instructions */
-	uint32_t arch;		/* SCMP_ARCH_NATIVE */
+	uint32_t arch;		/* seccomp_arch_native(): AUDIT_ARCH_* */
 	uint32_t version;	/* libseccomp's, major.minor.micro */
 	uint32_t api;		/* the kernel's seccomp API level */
 	uint32_t len;		/* instructions */
@@ -173,8 +173,8 @@ struct compiled {
 static void compile(const char *out, scmp_filter_ctx ctx, uint64_t text,
 		    uint64_t caps)
 {
-	struct compiled h = { MAGIC, text, caps, 0, SCMP_ARCH_NATIVE, VERSION,
-		seccomp_api_get(), 0 };
+	struct compiled h = { MAGIC, text, caps, 0, seccomp_arch_native(),
+		VERSION, seccomp_api_get(), 0 };
 	char tmp[PATH_MAX], *prog;
 	size_t len;
 	int fd, rc;
@@ -261,9 +261,9 @@ static const char *not_used(const char *data, size_t len, uint64_t text,
 	if (h.caps != caps)
 		return reason(why, "made for capabilities 0x%" PRIx64 " not 0x%"
 			      PRIx64, h.caps, caps);
-	if (h.arch != SCMP_ARCH_NATIVE)
+	if (h.arch != seccomp_arch_native())
 		return reason(why, "arch 0x%x, this is 0x%x", h.arch,
-			      (unsigned)SCMP_ARCH_NATIVE);
+			      seccomp_arch_native());
 	if (h.version != VERSION)
 		return reason(why, "libseccomp %u.%u.%u, this is %u.%u.%u",
 			      h.version >> 16, h.version >> 8 & 0xff,
