@@ -206,6 +206,22 @@ kill_and_check() {
   assert_equal "$stderr" "pwd: getcwd: Function not implemented"
   run -0 minc "$Q" --explain --seccomp "$T/p,1" -r "$R" pwd
   assert_line --partial -- "-fw_cfg name=opt/mustela/seccomp,file=$T/p,,1"
+  # the chain inside reads qemu's copy, not the host's path
+  assert_line --regexp "^exec .*4</sys/firmware/qemu_fw_cfg/by_name/opt/mustela/seccomp/raw"
+  refute_line --regexp "^exec .*$T/p,1"
+  assert_equal "$(qemu_left)" ""
+}
+
+@test "qemu: the image's compiled default profiles are the ones loaded in the guest" {
+  # baked on the host (its kernel, its libseccomp), checked in the guest
+  # by seccomp-load --check --compiled (--debug prints its verdict)
+  run --separate-stderr -0 minc "$Q" --debug -r "$R" true
+  # (the console's lines end with CR)
+  printf '%s\n' "$stderr" | tr -d '\r' | grep 'console: ermine-init: seccomp' >"$T/v" || :
+  run -0 cat "$T/v"
+  assert_line --regexp "seccomp: /run/mustela/seccomp/[^ ]*default.policy.root: loaded as compiled$"
+  assert_line --regexp "seccomp: /run/mustela/seccomp/[^ ]*default.policy.user: loaded as compiled$"
+  refute_output --partial 'not used'
   assert_equal "$(qemu_left)" ""
 }
 
