@@ -212,6 +212,27 @@ kill_and_check() {
   assert_equal "$(qemu_left)" ""
 }
 
+@test "qemu: -b HOST:PATH:ro: a directory and a file go in as read-only copies" {
+  mkdir -p "$T/src/sub"
+  echo hello >"$T/src/sub/f"
+  echo one >"$T/one"
+  run --separate-stderr -0 minc "$Q" -b "$T/src:/data:ro" -b "$T/one:/etc/one:ro" \
+    -b "$T/src::ro" -r "$R" sh -c 'cat /data/sub/f /etc/one "$1/sub/f"
+      touch /data/x 2>/dev/null || echo read-only
+      grep -c " /data squashfs ro," /proc/mounts' sh "$T/src"
+  assert_equal "$output" "$(printf '%s\n' hello one hello read-only 1)"
+  # the host's copies as they were; the bind's parts removed
+  run -0 ls "$T/src" "$T/src/sub"
+  assert_equal "$(cat "$T/src/sub/f")" hello
+  run -0 find "$T" -mindepth 1 -name 'minc-qemu.*'
+  assert_output ''
+  # --explain: the guest binds its copies
+  run -0 minc "$Q" --explain -b "$T/src:/data:ro" -r "$R" true
+  assert_line --partial -- "--bind /run/ermine/b0:/data:ro"
+  refute_line --partial -- "--bind $T/src:"
+  assert_equal "$(qemu_left)" ""
+}
+
 @test "qemu: the image's compiled default profiles are the ones loaded in the guest" {
   # baked on the host (its kernel, its libseccomp), checked in the guest
   # by seccomp-load --check --compiled (--debug prints its verdict)
@@ -254,7 +275,9 @@ kill_and_check() {
   run -125 minc "$Q" -D -r "$R" true
   assert_output "minc: --qemu: not with -D (the root filesystem is read-only in the VM)"
   run -125 minc "$Q" -b /tmp:/mnt -r "$R" true
-  assert_output "minc: --qemu: -b: the VM sees no host path"
+  assert_output "minc: --qemu: -b /tmp:/mnt: a bind into the VM is a read-only copy (-b HOST[:PATH]:ro): no filesystem is shared with the VM (Debian's cloud kernel has no 9p); -t DIR keeps the container's writes"
+  run -125 minc "$Q" -b "$T/nothing:/mnt:ro" -r "$R" true
+  assert_output "minc: --bind $T/nothing: No such file or directory"
   run -125 minc "$Q" -B -r "$R" true
   assert_output "minc: --qemu: not with -B (qemu lives only as long as minc: its parent-death signal)"
   run -125 minc "$Q" -X -r "$R" true
