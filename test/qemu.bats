@@ -233,6 +233,37 @@ kill_and_check() {
   assert_equal "$(qemu_left)" ""
 }
 
+@test "qemu: a root directory and a bind are packed once, and again after a change" {
+  cp -a "$R" "$T/root"
+  echo A >"$T/root/f"
+  mkdir "$T/src"
+  echo a >"$T/src/g"
+  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
+  assert_line --regexp "^mksquashfs $T/root "
+  assert_line --regexp "^mksquashfs $T/src "
+  run -0 minc "$Q" -b "$T/src:/src:ro" -r "$T/root" cat /f /src/g
+  assert_equal "$output" "$(printf '%s\n' A a)"
+  # nothing changed: nothing to pack
+  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
+  refute_line --partial mksquashfs
+  # a file written, one added in the bind: both packed again
+  echo B >"$T/root/f"
+  echo b >"$T/src/h"
+  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
+  assert_line --regexp "^mksquashfs $T/root "
+  assert_line --regexp "^mksquashfs $T/src "
+  run -0 minc "$Q" -b "$T/src:/src:ro" -r "$T/root" cat /f /src/h
+  assert_equal "$output" "$(printf '%s\n' B b)"
+  # the store's copies, named by their paths; nothing else left
+  run -0 ls "$MUSTELA_DIR/ermine/dirs"
+  assert_line "${T//\//%}%root.sqfs"
+  assert_line "${T//\//%}%src.sqfs.stamp"
+  refute_line --regexp '\.(new|stamp)\.[0-9]+$'
+  run -0 find "$T" -mindepth 1 -maxdepth 1 -name 'minc-qemu.*'
+  assert_output ''
+  assert_equal "$(qemu_left)" ""
+}
+
 @test "qemu: the image's compiled default profiles are the ones loaded in the guest" {
   # baked on the host (its kernel, its libseccomp), checked in the guest
   # by seccomp-load --check --compiled (--debug prints its verdict)
