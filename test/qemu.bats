@@ -233,27 +233,29 @@ kill_and_check() {
   assert_equal "$(qemu_left)" ""
 }
 
+# packs_then FILE FILE2 TEXT: --explain packs both the root and the bind;
+# the run reads /FILE and /src/FILE2: TEXT
+packs_then() {
+  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
+  assert_line --regexp "^mksquashfs $T/root "
+  assert_line --regexp "^mksquashfs $T/src "
+  run -0 minc "$Q" -b "$T/src:/src:ro" -r "$T/root" cat "/$1" "/src/$2"
+  assert_equal "$output" "$3"
+}
+
 @test "qemu: a root directory and a bind are packed once, and again after a change" {
   cp -a "$R" "$T/root"
   echo A >"$T/root/f"
   mkdir "$T/src"
   echo a >"$T/src/g"
-  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
-  assert_line --regexp "^mksquashfs $T/root "
-  assert_line --regexp "^mksquashfs $T/src "
-  run -0 minc "$Q" -b "$T/src:/src:ro" -r "$T/root" cat /f /src/g
-  assert_equal "$output" "$(printf '%s\n' A a)"
+  packs_then f g "$(printf '%s\n' A a)"
   # nothing changed: nothing to pack
   run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
   refute_line --partial mksquashfs
   # a file written, one added in the bind: both packed again
   echo B >"$T/root/f"
   echo b >"$T/src/h"
-  run -0 minc "$Q" --explain -b "$T/src:/src:ro" -r "$T/root" true
-  assert_line --regexp "^mksquashfs $T/root "
-  assert_line --regexp "^mksquashfs $T/src "
-  run -0 minc "$Q" -b "$T/src:/src:ro" -r "$T/root" cat /f /src/h
-  assert_equal "$output" "$(printf '%s\n' B b)"
+  packs_then f h "$(printf '%s\n' B b)"
   # the store's copies, named by their paths; nothing else left
   run -0 ls "$MUSTELA_DIR/ermine/dirs"
   assert_line "${T//\//%}%root.sqfs"
