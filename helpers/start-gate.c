@@ -1,6 +1,6 @@
 /* start-gate - wait for a byte on a descriptor, then execute a program
  *
- * usage: start-gate [--wait-fd N [--ready-fd M]] [--clear-env]
+ * usage: start-gate [--wait-fd N [--ready-fd M]] [--stderr-fd E] [--clear-env]
  *        [--env NAME=VALUE]... [--rlimit TYPE=SOFT:HARD]... [--chdir DIR]
  *        [--] prog [args...]
  *
@@ -24,9 +24,19 @@
  * start-gate exits 125 and prog never runs. Without --wait-fd there is no
  * gate: the steps, then prog at once (mustela-oci exec).
  *
+ * With --stderr-fd E, descriptor E becomes standard error (dup2(2)) and E
+ * is closed, after the ready line and before the wait (without --wait-fd:
+ * before the exec): the chain before the gate can write its errors
+ * elsewhere than the program's stderr, to the caller, which reads them
+ * until the ready line (mustela-oci create: runc's init reports its
+ * errors to its parent the same way, over a pipe). M may then be 2: the
+ * ready line is the last thing written there, and the dup2 closes that
+ * end. The program gets E's file as its descriptor 2, and no E.
+ *
  * Placed after cap-drop and before seccomp-load in an OCI chain: it needs
  * no privilege but to raise a hard limit (CAP_SYS_RESOURCE), and makes
- * only read(2), write(2), close(2), poll(2), chdir(2) and prlimit64(2).
+ * only read(2), write(2), close(2), dup2(2), poll(2), chdir(2) and
+ * prlimit64(2).
  *
  * Does not: fork, open anything, time out (the caller kills it), or read
  * more than the one byte (what else is written stays in the pipe).
@@ -51,7 +61,8 @@
 
 #include "lib.h"
 
-#define SYNOPSIS "start-gate [--wait-fd N [--ready-fd M]] [--clear-env]" \
+#define SYNOPSIS "start-gate [--wait-fd N [--ready-fd M]] [--stderr-fd E]" \
+	" [--clear-env]" \
 	" [--env NAME=VALUE]... [--rlimit TYPE=SOFT:HARD]... [--chdir DIR]" \
 	" [--] prog [args...]"
 #define OPTIONS \
@@ -59,6 +70,8 @@
 	" (end of file: exit 125)\n" \
 	"  --ready-fd M      first write the time (RFC 3339, one line) to" \
 	" descriptor M and close it\n" \
+	"  --stderr-fd E     then make descriptor E standard error and close" \
+	" E (before the wait)\n" \
 	"  --clear-env       start prog's environment empty\n" \
 	"  --env NAME=VALUE  set NAME in prog's environment (repeatable)\n" \
 	"  --rlimit TYPE=SOFT:HARD\n" \
@@ -165,6 +178,18 @@ static int ready_line(char *buf, size_t size)
 	return snprintf(buf, size, "%s.%09ldZ\n", day, (long)ts.tv_nsec);
 }
 
+/* --stderr-fd: fd becomes descriptor 2 (what was there closed by it) and
+ * is closed; nothing when fd is -1 or 2. */
+static void set_stderr(int fd)
+{
+	if (fd < 0 || fd == 2)
+		return;
+	if (dup2(fd, 2) < 0)
+		die("stderr: dup2 descriptor %d", fd);
+	if (close(fd) < 0)
+		die("stderr: close descriptor %d", fd);
+}
+
 /* Wait until fd is readable: a descriptor in non-blocking mode (a shell's
  * or an engine's) would otherwise say EAGAIN at once. */
 static void wait_readable(int fd)
@@ -178,10 +203,12 @@ static void wait_readable(int fd)
 
 int main(int argc, char **argv)
 {
-	enum { WAIT_FD = 256, READY_FD, CLEAR_ENV, ENV, RLIMIT, CHDIR };
+	enum { WAIT_FD = 256, READY_FD, STDERR_FD, CLEAR_ENV, ENV, RLIMIT,
+	       CHDIR };
 	static const struct option longopts[] = {
 		{ "wait-fd", required_argument, NULL, WAIT_FD },
 		{ "ready-fd", required_argument, NULL, READY_FD },
+		{ "stderr-fd", required_argument, NULL, STDERR_FD },
 		{ "clear-env", no_argument, NULL, CLEAR_ENV },
 		{ "env", required_argument, NULL, ENV },
 		{ "rlimit", required_argument, NULL, RLIMIT },
@@ -189,13 +216,15 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *wait_arg = NULL, *ready_arg = NULL, *dir = NULL;
+	const char *wait_arg = NULL, *ready_arg = NULL, *err_arg = NULL;
+	const char *dir = NULL;
 	/* at most one --env or --rlimit a word of argv */
 	char **envs = calloc((size_t)argc, sizeof(*envs));
 	const char **limit_words = calloc((size_t)argc, sizeof(*limit_words));
 	struct rlimit *limits = calloc((size_t)argc, sizeof(*limits));
 	int *resources = calloc((size_t)argc, sizeof(*resources));
-	int c, i, wait_fd = -1, ready_fd = -1, clear = 0, nenv = 0, nlim = 0;
+	int c, i, wait_fd = -1, ready_fd = -1, err_fd = -1, clear = 0;
+	int nenv = 0, nlim = 0;
 	char line[64];
 	ssize_t n;
 	char byte;
@@ -208,6 +237,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case WAIT_FD: wait_arg = optarg; break;
 		case READY_FD: ready_arg = optarg; break;
+		case STDERR_FD: err_arg = optarg; break;
 		case CLEAR_ENV: clear = 1; break;
 		case ENV:
 			check_env(optarg);
@@ -233,6 +263,12 @@ int main(int argc, char **argv)
 	if (ready_fd >= 0 && ready_fd == wait_fd)
 		diex("--ready-fd %d is --wait-fd too: the gate would open "
 		     "itself", ready_fd);
+	if (err_arg) {
+		err_fd = open_fd("stderr-fd", err_arg);
+		if (err_fd == wait_fd || err_fd == ready_fd)
+			diex("--stderr-fd %d is --%s-fd too", err_fd,
+			     err_fd == wait_fd ? "wait" : "ready");
+	}
 
 	/* The resource limits (a hard limit raised needs CAP_SYS_RESOURCE). */
 	for (i = 0; i < nlim; i++)
@@ -255,8 +291,10 @@ int main(int argc, char **argv)
 			die("env %s", envs[i]);
 	free(envs);
 
-	if (wait_fd < 0)
+	if (wait_fd < 0) {
+		set_stderr(err_fd);
 		exec_or_die(argv);
+	}
 
 	/* Tell the caller we are at the gate: one line, our end closed. */
 	if (ready_fd >= 0) {
@@ -266,9 +304,11 @@ int main(int argc, char **argv)
 			;
 		if (n != i)
 			die("ready: write descriptor %d", ready_fd);
-		if (close(ready_fd) < 0)
+		/* (2 is closed by the dup2 below, never left without a file) */
+		if ((ready_fd != 2 || err_fd < 0) && close(ready_fd) < 0)
 			die("ready: close descriptor %d", ready_fd);
 	}
+	set_stderr(err_fd);
 
 	/* The gate: one byte opens it; end of file cancels. */
 	for (;;) {

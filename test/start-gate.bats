@@ -6,7 +6,7 @@
 
 load 'lib/common'
 
-SYN='start-gate: usage: start-gate [--wait-fd N [--ready-fd M]] [--clear-env] [--env NAME=VALUE]... [--rlimit TYPE=SOFT:HARD]... [--chdir DIR] [--] prog [args...]'
+SYN='start-gate: usage: start-gate [--wait-fd N [--ready-fd M]] [--stderr-fd E] [--clear-env] [--env NAME=VALUE]... [--rlimit TYPE=SOFT:HARD]... [--chdir DIR] [--] prog [args...]'
 
 setup() {
   T=$(mktemp -d)
@@ -25,6 +25,7 @@ teardown() {
   assert_line --index 0 "$SYN"
   assert_line --regexp '^  --wait-fd N +wait'
   assert_line --regexp '^  --ready-fd M +first'
+  assert_line --regexp '^  --stderr-fd E +then'
   assert_line --regexp '^  --clear-env +start'
   assert_line --regexp '^  --env NAME=VALUE +set'
   assert_line '  --rlimit TYPE=SOFT:HARD'
@@ -76,6 +77,12 @@ teardown() {
   # a descriptor open for reading only: the ready byte cannot be written
   run -125 start-gate --wait-fd 0 --ready-fd 5 -- touch "$T/ran" 5</dev/null
   assert_output 'start-gate: ready: write descriptor 5: Bad file descriptor'
+  run -125 start-gate --wait-fd 0 --stderr-fd 8 -- touch "$T/ran"
+  assert_output 'start-gate: stderr-fd 8: Bad file descriptor'
+  run -125 start-gate --wait-fd 0 --stderr-fd 0 -- touch "$T/ran"
+  assert_output 'start-gate: --stderr-fd 0 is --wait-fd too'
+  run -125 start-gate --wait-fd 0 --ready-fd 5 --stderr-fd 5 -- touch "$T/ran" 5>/dev/null
+  assert_output 'start-gate: --stderr-fd 5 is --ready-fd too'
   # a directory: the read fails
   run -125 start-gate --wait-fd 5 -- touch "$T/ran" 5<"$T"
   assert_output 'start-gate: wait: read descriptor 5: Is a directory'
@@ -362,4 +369,38 @@ sys.exit(p.wait())'
   printf x >&5
   wait "$pid"
   exec 5>&- 6>&-
+}
+
+@test "start-gate: --stderr-fd: errors before the gate and the ready line on 2, the program's stderr E's file, E closed" {
+  mkfifo "$T/fifo"
+  exec 5<>"$T/fifo"
+  # the steps' error, then the ready line, go to 2 (the caller's); the
+  # program writes on E's file as its 2, and has no 7
+  start-gate --wait-fd 5 --ready-fd 2 --stderr-fd 7 -- \
+    sh -c 'ls /proc/self/fd >"$0"; echo prog-err >&2' "$T/fds" \
+    5<&5 2>"$T/before" 7>"$T/after" &
+  PIDS+=("$!")
+  local pid=$!
+  wait_for test -s "$T/before"
+  run -0 cat "$T/before"
+  assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$'
+  printf x >&5
+  exec 5>&-
+  wait "$pid"
+  run -0 cat "$T/after"
+  assert_output prog-err
+  run -0 cat "$T/before"
+  refute_output --partial prog-err
+  run -0 head -n -1 "$T/fds"
+  refute_line 5
+  refute_line 7
+  # a failing step is said on 2, not on E; without a gate, E is 2 at the exec
+  run -125 start-gate --wait-fd 5 --ready-fd 2 --stderr-fd 7 --chdir /nonexistent \
+    -- touch "$T/ran" 5</dev/null 7>"$T/after"
+  assert_output 'start-gate: chdir /nonexistent: No such file or directory'
+  assert_equal "$(cat "$T/after")" ''
+  run -0 start-gate --stderr-fd 7 -- sh -c 'echo no-gate >&2; ls /proc/self/fd' 7>"$T/after"
+  refute_line 7
+  assert_equal "$(cat "$T/after")" no-gate
+  assert_not_exist "$T/ran"
 }
