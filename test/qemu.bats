@@ -15,18 +15,13 @@ setup_file() {
   command -v qemu-system-x86_64 >/dev/null ||
     skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
   export MUSTELA_DIR=$BATS_FILE_TMPDIR/store
-  # The kernel: the qemu lane's unpacked one (test/vm/run), else the
-  # store's, downloaded by ermine as root.
-  local k=$TOP/test/vm/cache/kernel
-  Q=--qemu
-  if [ -f "$k/.done" ]; then
-    local rel
-    rel=$(ls "$k/lib/modules")
-    Q=--qemu=kernel=$k/boot/vmlinuz-$rel,modules=$k/lib/modules/$rel
-    IMAGE=$(ermine build --kernel "$k/boot/vmlinuz-$rel" --modules "$k/lib/modules/$rel")
-  else
-    IMAGE=$(ermine build)
-  fi
+  # The kernel: the qemu lane's, unpacked once (test/vm/run kernel; the
+  # lane then reuses it)
+  local k rel
+  k=$("$TOP/test/vm/run" kernel)
+  rel=$(ls "$k/lib/modules")
+  Q=--qemu=kernel=$k/boot/vmlinuz-$rel,modules=$k/lib/modules/$rel
+  IMAGE=$(ermine build --kernel "$k/boot/vmlinuz-$rel" --modules "$k/lib/modules/$rel")
   export Q IMAGE
 }
 

@@ -215,3 +215,25 @@ free_port() { # print a TCP port nobody listens on
   assert_line --index 2 1
   no_user_mounts
 }
+
+@test "rootless: a user's minc --qemu: its own store and image, root in the VM, its files root's" {
+  command -v qemu-system-x86_64 >/dev/null ||
+    skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+  local k rel deb home
+  k=$("$TOP/test/vm/run" kernel)
+  rel=$(ls "$k/lib/modules")
+  deb=$(ls "$TOP"/test/vm/cache/linux-image-*-cloud-amd64_*_amd64.deb)
+  install -m 644 "$deb" "$UT/kernel.deb"
+  home=$(getent passwd "$RU" | cut -d: -f6)
+  install -d -o "$RU" -g "$RU" "$UT/tmp"
+  # ermine as the user: the package unpacked into the user's store
+  AS_HOME=$home run -0 --separate-stderr as "$RU" ermine build --deb "$UT/kernel.deb"
+  assert_output --regexp "^$home/.local/share/mustela/ermine/images/[0-9a-f]{16}$"
+  assert_equal "$(stat -c %U "$output")" "$RU"
+  AS_HOME=$home AS_ENV="TMPDIR=$UT/tmp" run -0 --separate-stderr as "$RU" \
+    minc --qemu -r "$UT/own/rootfs" sh -c 'id -u; stat -c %u /bin/busybox; uname -r'
+  assert_equal "$output" "$(printf '%s\n' 0 0 "$rel")"
+  user_procs_gone "$RU"
+  run -0 find "$UT/tmp" -mindepth 1
+  assert_output ''
+}
