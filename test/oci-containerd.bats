@@ -141,6 +141,24 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   assert_output ''
 }
 
+@test "oci-containerd: ctr run of a container whose mount cannot be made: the runtime's reason in ctr's error, nothing left" {
+  # a filesystem mount of a device that does not exist: the mount fails
+  # in the container, before its program (mustela-oci: pivot, in the
+  # chain before the start gate; its reason comes back in create's error
+  # and --log, which the shim reports, as runc's does)
+  run --separate-stderr krun --rm --mount 'type=ext4,src=/dev/nonexistent-mustela,dst=/mnt' "$IMG" t-nomnt true
+  show
+  assert_failure
+  case "$OCI_RT" in
+    */mustela-oci) assert_regex "$stderr" 'pivot: mount ext4 on /mnt: No such file or directory' ;;
+    *) assert_regex "$stderr" '/dev/nonexistent-mustela.*[Nn]o such file or directory' ;;
+  esac
+  run k containers ls -q
+  assert_output ''
+  run find /sys/fs/cgroup/memory/"$NSNAME" -mindepth 1 -type d
+  assert_output ''
+}
+
 @test "oci-containerd: ctr task exec: a second process in the running task" {
   run krun -d "$IMG" t-exec sleep 600
   assert_success

@@ -217,8 +217,8 @@ nothing_left() { # no state directory, no cgroup of the container, no
   cp "$T/good.json" "$T/b/config.json"
   edit ".root.path = \"$T/r\" | .mounts += [{destination: \"/etc/up/tmp\", type: \"bind\", source: \"$T/out\"}]"
   run -125 create "$ID"
-  assert_line --index 0 --regexp '^pivot: mount bind on /etc/up/tmp: leads out of the root'
-  assert_line --index 1 "mustela-oci: create $ID: the container ended before its start gate"
+  assert_output --regexp "^mustela-oci: create $ID: the container ended before its start gate: pivot: mount bind on /etc/up/tmp: leads out of the root"
+  assert_equal "${#lines[@]}" 1
   nothing_left
   assert_not_exist /tmp/tmp
 
@@ -329,6 +329,60 @@ nothing_left() { # no state directory, no cgroup of the container, no
   assert_output --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
   run -125 "${OCI[@]}" --log-format yaml list
   assert_output 'mustela-oci: --log-format yaml: not text or json'
+}
+
+no_process_of() { # DIR: no process has a file under DIR open
+  local f
+  for f in /proc/[0-9]*/fd/*; do
+    case "$(readlink "$f" 2>/dev/null)" in "$1"/*) echo "left: $f" >&2; return 1 ;; esac
+  done
+}
+
+@test "oci: a chain that fails before the gate: its helper's reason is create's error, on stderr and in --log; nothing left" {
+  cp "$T/b/config.json" "$T/good.json"
+  # a filesystem mount of a device that does not exist: pivot's mount(2)
+  # fails in the container's mount namespace (runc reports it in its error)
+  edit '.mounts += [{destination: "/mnt", type: "ext4", source: "/dev/nonexistent-mustela"}]'
+  run -125 create "$ID"
+  assert_output "mustela-oci: create $ID: the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory"
+  nothing_left
+  no_process_of "$O"
+  # the shims read the --log file: the same reason, in JSON and in text
+  run -125 "${OCI[@]}" --log "$T/log" --log-format json create --bundle "$T/b" "$ID"
+  run -0 jq -r '.level, .msg' "$T/log"
+  assert_output $'error\ncreate '"$ID"': the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory'
+  nothing_left
+  run -125 "${OCI[@]}" --log "$T/log.txt" create --bundle "$T/b" "$ID"
+  run -0 cat "$T/log.txt"
+  assert_output --regexp "^[0-9T:.-]+Z error: create $ID: the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory\$"
+  nothing_left
+  # a working directory that does not exist, under run: the same
+  cp "$T/good.json" "$T/b/config.json"
+  edit '.process.cwd = "/nonexistent"'
+  run -125 quiet "${OCI[@]}" --log "$T/log.run" run --bundle "$T/b" "$ID"
+  run -0 cat "$T/out/quiet"
+  assert_output --partial "mustela-oci: create $ID: the container ended before its start gate: pivot: chdir /nonexistent: No such file or directory"
+  run -0 cat "$T/log.run"
+  assert_output --partial "error: create $ID: the container ended before its start gate: pivot: chdir /nonexistent: No such file or directory"
+  nothing_left
+  no_process_of "$O"
+}
+
+@test "oci: the program's stderr is the engine's, and it has no other descriptor than its stdio" {
+  args sh -c 'echo to-stderr >&2; ls /proc/self/fd >/tmp/fds'
+  "${OCI[@]}" run --bundle "$T/b" "$ID" </dev/null >"$T/o1" 2>"$T/e1"
+  assert_equal "$(cat "$T/e1")" to-stderr
+  run -0 cat "$T/out/fds"
+  # 0 1 2, and ls's own directory
+  assert_equal "$(sort -n "$T/out/fds" | head -3 | tr '\n' ' ')" '0 1 2 '
+  assert_equal "$(wc -l <"$T/out/fds")" 4
+  run -0 create "$ID"
+  assert_output ''
+  run -0 "${OCI[@]}" start "$ID"
+  wait_for grep -q to-stderr "$T/out/stderr"
+  run -0 cat "$T/out/stderr"
+  assert_output to-stderr
+  assert_equal "$(wc -l <"$T/out/fds")" 4
 }
 
 @test "oci: a user namespace (linux.uidMappings): its root is a range's id on the host, with the config's capabilities" {
@@ -629,9 +683,9 @@ loop_device() {
     assert_output "mustela-oci: $want"
     nothing_left
   done
-  # what this kernel lacks, cg-attach names in the chain (a block I/O
-  # weight needs CFQ, gone, or BFQ; a page size; a v1 controller through
-  # the hybrid layout's cgroup2 hierarchy)
+  # what this kernel lacks, cg-attach names in the chain, in create's
+  # error (a block I/O weight needs CFQ, gone, or BFQ; a page size; a v1
+  # controller through the hybrid layout's cgroup2 hierarchy)
   for c in \
     ".blockIO.weight = 500|cg-attach: --blkio-weight 500: no blkio.weight or blkio.bfq.weight in /sys/fs/cgroup/blkio/mustela-oci-$ID (no CFQ since Linux 5.0, and no BFQ I/O scheduler loaded)" \
     ".hugepageLimits = [{pageSize: \"3MB\", limit: 4194304}]|cg-attach: --hugetlb 3MB:4194304: no 3MB huge pages here (no hugetlb.3MB.max in /sys/fs/cgroup/unified/mustela-oci-$ID)" \
@@ -643,7 +697,7 @@ loop_device() {
     cp "$T/good.json" "$T/b/config.json"
     edit ".linux.resources |= (. // {} | $edit)"
     run -125 create "$ID"
-    assert_output "$want"
+    assert_output "mustela-oci: create $ID: $want"
     nothing_left
   done
 }

@@ -20,6 +20,8 @@
 #   exec.fifo   the FIFO its first process waits on until start
 #               (present, and no started: status created)
 #   started     (empty) start wrote the byte
+#   ready       the FIFO create reads: the chain's stderr until the gate,
+#               then start-gate's ready line (the creation time)
 #   creating    the pid of the create that makes it
 #   made        (empty) create is done: the directory is no killed
 #               create's leftover
