@@ -341,20 +341,22 @@ no_process_of() { # DIR: no process has a file under DIR open
 @test "oci: a chain that fails before the gate: its helper's reason is create's error, on stderr and in --log; nothing left" {
   cp "$T/b/config.json" "$T/good.json"
   # a filesystem mount of a device that does not exist: pivot's mount(2)
-  # fails in the container's mount namespace (runc reports it in its error)
-  edit '.mounts += [{destination: "/mnt", type: "ext4", source: "/dev/nonexistent-mustela"}]'
+  # fails in the container's mount namespace (runc reports it in its error);
+  # on /home, which the shared rootfs has (a missing one would be made in
+  # it, and other files' listings of / would change)
+  edit '.mounts += [{destination: "/home", type: "ext4", source: "/dev/nonexistent-mustela"}]'
   run -125 create "$ID"
-  assert_output "mustela-oci: create $ID: the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory"
+  assert_output "mustela-oci: create $ID: the container ended before its start gate: pivot: mount ext4 on /home: No such file or directory"
   nothing_left
   no_process_of "$O"
   # the shims read the --log file: the same reason, in JSON and in text
   run -125 "${OCI[@]}" --log "$T/log" --log-format json create --bundle "$T/b" "$ID"
   run -0 jq -r '.level, .msg' "$T/log"
-  assert_output $'error\ncreate '"$ID"': the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory'
+  assert_output $'error\ncreate '"$ID"': the container ended before its start gate: pivot: mount ext4 on /home: No such file or directory'
   nothing_left
   run -125 "${OCI[@]}" --log "$T/log.txt" create --bundle "$T/b" "$ID"
   run -0 cat "$T/log.txt"
-  assert_output --regexp "^[0-9T:.-]+Z error: create $ID: the container ended before its start gate: pivot: mount ext4 on /mnt: No such file or directory\$"
+  assert_output --regexp "^[0-9T:.-]+Z error: create $ID: the container ended before its start gate: pivot: mount ext4 on /home: No such file or directory\$"
   nothing_left
   # a working directory that does not exist, under run: the same
   cp "$T/good.json" "$T/b/config.json"
