@@ -356,16 +356,24 @@ static const struct jv *list(const struct out *o, const struct jv *obj,
 	return member(o, obj, key, J_ARR, where);
 }
 
-/* A string member that must be there, as one field or one line. */
-static const struct jv *needed(const struct out *o, const struct jv *obj,
-			       const char *key, const char *where)
+/* A member of type t that must be there. */
+static const struct jv *needed_t(const struct out *o, const struct jv *obj,
+				 const char *key, enum jtype t,
+				 const char *where)
 {
 	char w[WHERE_MAX];
-	const struct jv *v = member(o, obj, key, J_STR, where);
+	const struct jv *v = member(o, obj, key, t, where);
 
 	if (!v)
 		refuse(o, sub(w, where, key), "missing");
 	return v;
+}
+
+/* A string member that must be there, as one field or one line. */
+static const struct jv *needed(const struct out *o, const struct jv *obj,
+			       const char *key, const char *where)
+{
+	return needed_t(o, obj, key, J_STR, where);
 }
 
 /* "KEY ELEMENT" for each string of an array member. */
@@ -536,10 +544,8 @@ static void process(struct out *o, const struct jv *cfg)
 		idx(wk, "process.rlimits", i);
 		e = want(o, &r->kid[i], J_OBJ, wk);
 		puts_(o, "rlimit ");
-		v = member(o, e, "type", J_STR, wk);
-		if (!v)
-			refuse(o, sub(w, wk, "type"), "missing");
-		one(o, v, w);
+		v = needed(o, e, "type", wk);
+		one(o, v, sub(w, wk, "type"));
 		puts_(o, " ");
 		num_or(o, e, "soft", NULL, wk);
 		puts_(o, " ");
@@ -797,9 +803,7 @@ static void resources(struct out *o, const struct jv *l, const char *where)
 	for (i = 0; d && i < d->n; i++) {
 		idx(wi, wm, i);
 		e = want(o, &d->kid[i], J_OBJ, wi);
-		v = member(o, e, "allow", J_TRUE, wi);
-		if (!v)
-			refuse(o, sub(w, wi, "allow"), "missing");
+		v = needed_t(o, e, "allow", J_TRUE, wi);
 		puts_(o, v->type == J_TRUE ? "devrule true " :
 		      "devrule false ");
 		str_or(o, e, "type", "a", wi, 0);
@@ -816,9 +820,7 @@ static void resources(struct out *o, const struct jv *l, const char *where)
 	for (i = 0; d && i < d->n; i++) {
 		idx(wi, wm, i);
 		e = want(o, &d->kid[i], J_OBJ, wi);
-		v = member(o, e, "pageSize", J_STR, wi);
-		if (!v)
-			refuse(o, sub(w, wi, "pageSize"), "missing");
+		v = needed(o, e, "pageSize", wi);
 		puts_(o, "hugepage ");
 		one(o, v, sub(w, wi, "pageSize"));
 		puts_(o, " ");
