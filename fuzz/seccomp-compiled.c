@@ -8,7 +8,7 @@
  * and the program handed to seccomp(2) is read through (ASan sees any byte
  * outside FILE) and not loaded. Seeds: fuzz/corpus/seccomp-compiled/
  * (files written by seccomp-load --compile, as root with every capability:
- * the header records the effective set).
+ * the header records the effective set, which main passes, as here).
  */
 #include "fuzz.h"
 #include <seccomp.h>
@@ -71,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (setjmp(fuzz_jmp) == 0)
-		load_compiled(path, fnv(text, sizeof(text) - 1, FNV_START));
+		load_compiled(path, fnv(text, sizeof(text) - 1, FNV_START),
+			      effective());
 	fuzz_end();
 	return 0;
 }

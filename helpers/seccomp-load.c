@@ -277,16 +277,16 @@ static const char *not_used(const char *data, size_t len, uint64_t text,
 }
 
 /* --compiled FILE: load its program if it was made from this text for the
- * effective set now, here; 0 when loaded, -1 when it does not match (and
- * the profile is compiled instead). */
-static int load_compiled(const char *path, uint64_t text)
+ * set caps (main's: the effective set now), here; 0 when loaded, -1 when it
+ * does not match (and the profile is compiled instead). */
+static int load_compiled(const char *path, uint64_t text, uint64_t caps)
 {
 	struct sock_fprog fprog;
 	char why[WHY];
 	size_t len;
 	char *data = read_file(path, &len);
 
-	if (not_used(data, len, text, effective(), why))
+	if (not_used(data, len, text, caps, why))
 		return free(data), -1;
 	/* As seccomp_load(3) does: no_new_privs, then the filter. */
 	fprog.len = (unsigned short)((len - sizeof(struct compiled)) / 8);
@@ -368,7 +368,7 @@ int main(int argc, char **argv)
 	judge = caps ? cap_mask(caps, 64, "--caps") : effective();
 	if (check && in)
 		return check_compiled(in, sum, judge);
-	if (in && load_compiled(in, sum) == 0)
+	if (in && load_compiled(in, sum, judge) == 0)
 		exec_or_die(argv);
 	ctx = parse_profile(profile, text, judge);
 
