@@ -101,6 +101,25 @@ pm() { # ARGS...: podman, on the file's state, with the runtime under test
     --runtime "$OCI_RT" --cgroup-manager cgroupfs --network-config-dir "$P/cni" "$@"
 }
 
+pm_rm() { # ID: podman rm -f -t 0 ID; again, for up to 20 s, while it
+  # fails only on podman's own removal of its shm directory with EBUSY
+  # (podman's known flake, containers/podman#11594: the container's mount
+  # namespace, in its user namespace a slave of that shm, may outlive its
+  # last process a moment; seen twice in CI with --uidmap and --userns).
+  # rm -f removes what podman's store still holds of a container it has
+  # dropped. Any other failure fails at once.
+  local out _
+  for _ in $(seq 200); do
+    out=$(pm rm -f -t 0 "$1" 2>&1) && return 0
+    case "$out" in
+      *"/userdata/shm: device or resource busy"*) sleep 0.1 ;;
+      *) break ;;
+    esac
+  done
+  printf '%s\n' "$out" >&2
+  return 1
+}
+
 prun() { # ARGS...: podman run, in the file's cgroup parent, no pull
   pm run --pull never --cgroup-parent "/$CG" "$@"
 }
@@ -295,7 +314,7 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   run cat "$P/got"
   assert_success
   assert_output hello-from-mustela
-  run pm rm -f -t 0 mt-port
+  run pm_rm mt-port
   assert_success
   # the container's rules are gone with it
   run in_ns iptables-save
@@ -325,11 +344,8 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   assert_output --regexp '^ +0 +100000 +65536'$'\n'' +0 +100000 +65536$'
   run stat -c %u:%g "$P/uvol/f" "$P/uvol/id"
   assert_output $'100000:100000\n100000:100000'
-  # podman unmounts its shm and removes the directory: the kernel may
-  # still hold the container's mount namespace (in its user namespace, a
-  # slave of that shm) a moment after its last process, and the removal
-  # then fails with EBUSY (CI, once): it must succeed once that is gone
-  wait_for pm rm -f -t 0 "$id"
+  run pm_rm "$id"
+  assert_success
 }
 
 @test "oci-podman: --userns=auto: a range of /etc/subuid's containers entry, root inside" {
@@ -344,7 +360,7 @@ show() { # the last run's status, stdout and stderr (bats shows them when a test
   pid=$(pm inspect -f '{{.State.Pid}}' "$id")
   run awk '$1 == "Uid:" || $1 == "Gid:" { print $1, $2, $3, $4, $5 }' "/proc/$pid/status"
   assert_output "Uid: $OCI_SUB $OCI_SUB $OCI_SUB $OCI_SUB"$'\n'"Gid: $OCI_SUB $OCI_SUB $OCI_SUB $OCI_SUB"
-  run pm rm -f -t 0 "$id"
+  run pm_rm "$id"
   assert_success
 }
 
